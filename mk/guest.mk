@@ -1,0 +1,91 @@
+# Guest conformance suite: static test programs (musl + glibc), busybox sessions, initramfs, Linux/Cadre runs.
+GUEST_SRC := test/guest
+GUEST_OUT := $(BUILD)/guest
+GUEST_AREAS := $(patsubst $(GUEST_SRC)/%.c,%,$(wildcard $(GUEST_SRC)/*.c))
+GUEST_VARIANTS := musl glibc
+GUEST_LIB := $(wildcard $(GUEST_SRC)/lib/*.c)
+GUEST_LIB_H := $(wildcard $(GUEST_SRC)/lib/*.h)
+GUEST_SESSIONS := $(wildcard $(GUEST_SRC)/sessions/*.sh)
+GUEST_CFLAGS := -std=gnu11 -O1 -g0 -Wall -Wextra -Werror -static -I$(GUEST_SRC)/lib
+GUEST_CC_musl := musl-gcc
+GUEST_CC_glibc := gcc
+GUEST_BINS := $(foreach v,$(GUEST_VARIANTS),$(addprefix $(GUEST_OUT)/$(v)/,$(GUEST_AREAS)))
+GUEST_INITRD := $(GUEST_OUT)/initramfs.cpio
+GUEST_CASES := $(GUEST_OUT)/cases.txt
+GUEST_CMDLINE ?= quiet panic=-1
+GUEST_TIMEOUT ?= 300
+GUEST_KNOWN := $(GUEST_SRC)/known-failures.txt
+GUEST_LINUX_BZIMAGE ?= $(lastword $(sort $(wildcard /boot/vmlinuz-*-amd64)))
+GUEST_VMLINUX := $(GUEST_OUT)/vmlinux-$(notdir $(GUEST_LINUX_BZIMAGE))
+GUEST_KERNEL := $(OUT)/kernel.elf
+GUEST_EVAL := $(GUEST_SRC)/tools/evaluate --cases $(GUEST_CASES) --sessions $(GUEST_SRC)/sessions
+
+.PHONY: guest-build guest-initramfs test-linux test-guest guest-sessions-update \
+	guest-known-failures-update compat-doc
+
+guest-build: $(GUEST_BINS)
+guest-initramfs: $(GUEST_INITRD)
+
+define guest_variant_rule
+$(GUEST_OUT)/$(1)/%: $(GUEST_SRC)/%.c $(GUEST_LIB) $(GUEST_LIB_H)
+	@mkdir -p $$(@D)
+	$(GUEST_CC_$(1)) $(GUEST_CFLAGS) -DGT_VARIANT='"$(1)"' -o $$@ $$< $(GUEST_LIB)
+endef
+$(foreach v,$(GUEST_VARIANTS),$(eval $(call guest_variant_rule,$(v))))
+
+# Every expected case, from the programs themselves (static binaries run on the build host too).
+$(GUEST_CASES): $(GUEST_BINS)
+	@set -e; for b in $(GUEST_BINS); do $$b --list; done >$@.tmp && mv $@.tmp $@
+
+$(GUEST_INITRD): $(GUEST_BINS) $(GUEST_SRC)/init.sh $(GUEST_SESSIONS) $(GUEST_SRC)/tools/mkcpio
+	@rm -rf $(GUEST_OUT)/root && mkdir -p $(GUEST_OUT)/root
+	@cd $(GUEST_OUT)/root && mkdir -p bin sbin usr/bin usr/sbin dev proc sys tmp root etc tests sessions
+	@cp /bin/busybox $(GUEST_OUT)/root/bin/busybox
+	@for a in $$(/bin/busybox --list-full); do \
+		[ -e $(GUEST_OUT)/root/$$a ] || ln -s /bin/busybox $(GUEST_OUT)/root/$$a; done
+	@cp $(GUEST_SRC)/init.sh $(GUEST_OUT)/root/init && chmod 755 $(GUEST_OUT)/root/init
+	@for v in $(GUEST_VARIANTS); do mkdir -p $(GUEST_OUT)/root/tests/$$v && \
+		cp $(addprefix $(GUEST_OUT)/$$v/,$(GUEST_AREAS)) $(GUEST_OUT)/root/tests/$$v/; done
+	@cp $(GUEST_SESSIONS) $(GUEST_OUT)/root/sessions/
+	@echo 'root:x:0:0:root:/root:/bin/sh' >$(GUEST_OUT)/root/etc/passwd
+	@echo 'root:x:0:' >$(GUEST_OUT)/root/etc/group
+	$(GUEST_SRC)/tools/mkcpio $(GUEST_OUT)/root $@ c:/dev/console:5:1:600 c:/dev/null:1:3:666
+
+$(GUEST_VMLINUX): $(GUEST_LINUX_BZIMAGE) $(GUEST_SRC)/tools/extract-vmlinux
+	@mkdir -p $(@D)
+	$(GUEST_SRC)/tools/extract-vmlinux $< $@
+
+# The Linux oracle run: every case must pass and sessions must match the committed output.
+test-linux: $(GUEST_VMLINUX) $(GUEST_INITRD) $(GUEST_CASES)
+	@echo "guest: booting Linux $(notdir $(GUEST_LINUX_BZIMAGE)) (log: $(GUEST_OUT)/linux.log)"
+	@start=$$(date +%s); kit/boot-qemu $(GUEST_VMLINUX) $(GUEST_INITRD) $(GUEST_OUT)/linux.log \
+		"$(GUEST_CMDLINE)" $(GUEST_TIMEOUT); rc=$$?; \
+		echo "guest: QEMU exit status $$rc after $$(( $$(date +%s) - start )) s"
+	@$(GUEST_EVAL) --log $(GUEST_OUT)/linux.log --part linux --results $(BUILD)/results/linux
+
+# The same initramfs on Cadre; known failures count as skipped.
+test-guest: $(GUEST_INITRD) $(GUEST_CASES)
+	@test -f $(GUEST_KERNEL) || $(MAKE) all
+	@echo "guest: booting Cadre $(GUEST_KERNEL) (log: $(GUEST_OUT)/guest.log)"
+	@if [ -f $(GUEST_KERNEL) ]; then kit/boot-qemu $(GUEST_KERNEL) $(GUEST_INITRD) \
+		$(GUEST_OUT)/guest.log "$(GUEST_CMDLINE)" $(GUEST_TIMEOUT); \
+		echo "guest: QEMU exit status $$?"; \
+	else echo "guest: $(GUEST_KERNEL) could not be built" >$(GUEST_OUT)/guest.log; fi
+	@$(GUEST_EVAL) --log $(GUEST_OUT)/guest.log --part guest --known $(GUEST_KNOWN) \
+		--results $(BUILD)/results/guest
+
+guest-sessions-update: $(GUEST_VMLINUX) $(GUEST_INITRD) $(GUEST_CASES)
+	kit/boot-qemu $(GUEST_VMLINUX) $(GUEST_INITRD) $(GUEST_OUT)/linux.log "$(GUEST_CMDLINE)" $(GUEST_TIMEOUT) || true
+	$(GUEST_EVAL) --log $(GUEST_OUT)/linux.log --part linux --update-sessions
+
+guest-known-failures-update: $(GUEST_INITRD) $(GUEST_CASES)
+	@test -f $(GUEST_KERNEL) || $(MAKE) all
+	@if [ -f $(GUEST_KERNEL) ]; then kit/boot-qemu $(GUEST_KERNEL) $(GUEST_INITRD) \
+		$(GUEST_OUT)/guest.log "$(GUEST_CMDLINE)" $(GUEST_TIMEOUT); \
+	else : >$(GUEST_OUT)/guest.log; fi; true
+	$(GUEST_EVAL) --log $(GUEST_OUT)/guest.log --part guest --known $(GUEST_KNOWN) \
+		--update-known "no user-mode programs yet (issue 5)"
+
+compat-doc: $(GUEST_CASES)
+	$(GUEST_SRC)/tools/compat-doc $(GUEST_CASES) /usr/include/x86_64-linux-gnu/asm/unistd_64.h \
+		kernel/syscall/syscalls.list docs/compatibility.md

@@ -1,0 +1,33 @@
+#!/bin/sh
+# Guest conformance runner, /init of the test initramfs: runs every test program and session, then powers off.
+export PATH=/bin:/sbin:/usr/bin:/usr/sbin HOME=/root TERM=dumb LC_ALL=C TZ=UTC
+mount -t proc proc /proc
+mount -t devtmpfs devtmpfs /dev
+mkdir -p /dev/pts /dev/shm
+mount -t devpts -o newinstance,ptmxmode=0666 devpts /dev/pts
+mount -t tmpfs tmpfs /tmp
+mount -t tmpfs tmpfs /dev/shm
+mount -t sysfs sysfs /sys
+# Programs get no controlling terminal and no inherited oddities: stdin is /dev/null.
+exec </dev/null
+set -o pipefail
+echo "GUEST-BEGIN"
+for variant in musl glibc; do
+	for prog in /tests/$variant/*; do
+		timeout 300 "$prog" 2>&1 | tee -a /tmp/guest-results
+		rc=$?
+		[ $rc -eq 0 ] || echo "PROGRAM-EXIT $variant/${prog##*/} status=$rc"
+	done
+done
+# Sessions run in a scratch directory with a fixed environment; output is delimited for the host.
+for s in /sessions/*.sh; do
+	name=${s##*/}
+	name=${name%.sh}
+	rm -rf /tmp/session && mkdir /tmp/session
+	echo "SESSION-BEGIN $name"
+	(cd /tmp/session && timeout 60 sh "$s" 2>&1)
+	echo "SESSION-END $name status=$?"
+done
+echo "SUMMARY passed=$(grep -c '^CASE PASS' /tmp/guest-results) failed=$(grep -c '^CASE FAIL' /tmp/guest-results) (sessions are compared on the host)"
+echo "GUEST-END"
+poweroff -f
