@@ -8,6 +8,10 @@ GUEST_LIB_H := $(wildcard $(GUEST_SRC)/lib/*.h)
 GUEST_SESSIONS := $(wildcard $(GUEST_SRC)/sessions/*.sh)
 GUEST_CFLAGS := -std=gnu11 -O1 -g0 -Wall -Wextra -Werror -static -I$(GUEST_SRC)/lib
 GUEST_CC_musl := musl-gcc
+# musl-gcc hides /usr/include; expose only the kernel UAPI headers (linux/, asm/, asm-generic/).
+GUEST_KHDR := $(GUEST_OUT)/musl-uapi
+GUEST_CFLAGS_musl := -isystem $(GUEST_KHDR)
+GUEST_CFLAGS_glibc :=
 GUEST_CC_glibc := gcc
 GUEST_BINS := $(foreach v,$(GUEST_VARIANTS),$(addprefix $(GUEST_OUT)/$(v)/,$(GUEST_AREAS)))
 GUEST_INITRD := $(GUEST_OUT)/initramfs.cpio
@@ -27,11 +31,17 @@ guest-build: $(GUEST_BINS)
 guest-initramfs: $(GUEST_INITRD)
 
 define guest_variant_rule
-$(GUEST_OUT)/$(1)/%: $(GUEST_SRC)/%.c $(GUEST_LIB) $(GUEST_LIB_H)
+$(GUEST_OUT)/$(1)/%: $(GUEST_SRC)/%.c $(GUEST_LIB) $(GUEST_LIB_H) | $(GUEST_KHDR)
 	@mkdir -p $$(@D)
-	$(GUEST_CC_$(1)) $(GUEST_CFLAGS) -DGT_VARIANT='"$(1)"' -o $$@ $$< $(GUEST_LIB)
+	$(GUEST_CC_$(1)) $(GUEST_CFLAGS) $(GUEST_CFLAGS_$(1)) -DGT_VARIANT='"$(1)"' -o $$@ $$< $(GUEST_LIB)
 endef
 $(foreach v,$(GUEST_VARIANTS),$(eval $(call guest_variant_rule,$(v))))
+
+$(GUEST_KHDR):
+	@mkdir -p $@
+	ln -sfn /usr/include/linux $@/linux
+	ln -sfn /usr/include/x86_64-linux-gnu/asm $@/asm
+	ln -sfn /usr/include/asm-generic $@/asm-generic
 
 # Every expected case, from the programs themselves (static binaries run on the build host too).
 $(GUEST_CASES): $(GUEST_BINS)

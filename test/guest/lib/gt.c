@@ -20,6 +20,9 @@
 #define GT_MAX_CASES 512
 #define GT_TIMEOUT_S 10
 
+uintptr_t gt_badptr_addr = 8;
+uintptr_t gt_kptr_addr = 0xffffffff80000000UL;
+
 static const struct gt_case *cases[GT_MAX_CASES];
 static int ncases;
 static int report_fd = -1; /* write end of the pipe to the parent, in the case child */

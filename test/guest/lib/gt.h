@@ -43,9 +43,14 @@ void gt_fail(const char *file, int line, const char *fmt, ...);
 const char *gt_errno_name(int e);
 const char *gt_signal_name(int s);
 
-/* Pointers the kernel must reject with EFAULT. 8 is below mmap_min_addr (never mappable). */
-#define GT_BADPTR ((void *)8)
-#define GT_KPTR ((void *)0xffffffff80000000UL)
+/*
+ * Pointers the kernel must reject with EFAULT: 8 is below mmap_min_addr (never
+ * mappable), the other is the kernel text base. Kept in variables so the
+ * compiler cannot see through them and refuse to build the call.
+ */
+extern uintptr_t gt_badptr_addr, gt_kptr_addr;
+#define GT_BADPTR ((void *)gt_badptr_addr)
+#define GT_KPTR ((void *)gt_kptr_addr)
 
 #define GT_FAIL(...) gt_fail(__FILE__, __LINE__, __VA_ARGS__)
 
