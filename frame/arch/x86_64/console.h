@@ -1,0 +1,12 @@
+/* The x86_64 console devices behind arch_console_write(). */
+#ifndef ARCH_X86_64_CONSOLE_H
+#define ARCH_X86_64_CONSOLE_H
+
+#include <frame/types.h>
+
+void serial_init(void);
+void serial_write(const char *buf, size_t len);
+void vga_init(void);
+void vga_write(const char *buf, size_t len);
+
+#endif

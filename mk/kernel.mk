@@ -1,0 +1,60 @@
+# Builds the frame library, the kernel, and the in-kernel test kernel; boots the tests.
+
+FRAME_SRCS := $(shell find frame -path frame/host -prune -o -path frame/arch -prune -o \( -name '*.c' -o -name '*.S' \) -print | sort) \
+	$(shell find frame/arch/$(ARCH) \( -name '*.c' -o -name '*.S' \) -print | sort)
+SERVICE_SRCS := $(shell find kernel -name '*.c' | sort)
+KTEST_SRCS := $(sort $(wildcard test/kernel/*.c))
+
+FRAME_OBJS := $(patsubst %,$(OUT)/obj/%.o,$(FRAME_SRCS))
+SERVICE_OBJS := $(patsubst %,$(OUT)/obj/%.o,$(SERVICE_SRCS))
+KTEST_OBJS := $(patsubst %,$(OUT)/obj/%.o,$(KTEST_SRCS))
+
+FRAME_LIB := $(OUT)/libframe.a
+FRAME_LDS := $(OUT)/frame.ld
+KERNEL_ELF := $(OUT)/kernel.elf
+KERNEL_TEST_ELF := $(OUT)/kernel-test.elf
+
+.PHONY: all frame-lib kernel-test test-kernel
+all: $(KERNEL_ELF)
+frame-lib: $(FRAME_LIB) $(FRAME_LDS)
+kernel-test: $(KERNEL_TEST_ELF)
+
+$(OUT)/obj/frame/%.c.o: frame/%.c
+	@mkdir -p $(dir $@)
+	@$(ECHO_CC)
+	$(Q)$(CC) $(FRAME_CFLAGS) -MMD -MP -c $< -o $@
+$(OUT)/obj/frame/%.S.o: frame/%.S
+	@mkdir -p $(dir $@)
+	@$(ECHO_CC)
+	$(Q)$(CC) $(KERNEL_ASFLAGS) -MMD -MP -c $< -o $@
+$(OUT)/obj/kernel/%.c.o: kernel/%.c
+	@mkdir -p $(dir $@)
+	@$(ECHO_CC)
+	$(Q)$(CC) $(SERVICE_CFLAGS) -MMD -MP -c $< -o $@
+# Tests are frame-side code: they may look at frame internals to check them.
+$(OUT)/obj/test/kernel/%.c.o: test/kernel/%.c
+	@mkdir -p $(dir $@)
+	@$(ECHO_CC)
+	$(Q)$(CC) $(FRAME_CFLAGS) -MMD -MP -c $< -o $@
+
+$(FRAME_LIB): $(FRAME_OBJS)
+	@rm -f $@
+	$(Q)$(AR) rcs $@ $^
+
+$(FRAME_LDS): frame/arch/$(ARCH)/kernel.ld
+	@mkdir -p $(dir $@)
+	cp $< $@
+
+# Link twice: the first image gives the function addresses, the second embeds
+# them as the symbol table that panic backtraces use. The table lives after all
+# code, so the second link moves no function; kit/link-kernel checks that.
+$(KERNEL_ELF): $(FRAME_LIB) $(FRAME_LDS) $(SERVICE_OBJS) kit/link-kernel
+	$(Q)kit/link-kernel $@ $(FRAME_LDS) "$(SERVICE_OBJS)" $(FRAME_LIB)
+$(KERNEL_TEST_ELF): $(FRAME_LIB) $(FRAME_LDS) $(SERVICE_OBJS) $(KTEST_OBJS) kit/link-kernel
+	$(Q)kit/link-kernel $@ $(FRAME_LDS) "$(SERVICE_OBJS) $(KTEST_OBJS)" $(FRAME_LIB)
+
+-include $(FRAME_OBJS:.o=.d) $(SERVICE_OBJS:.o=.d) $(KTEST_OBJS:.o=.d)
+
+TEST_PARTS += kernel
+test-kernel: $(KERNEL_TEST_ELF)
+	test/kernel/run $(KERNEL_TEST_ELF) $(BUILD)/results/kernel
