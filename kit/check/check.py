@@ -9,6 +9,7 @@ See docs/check.md for the rules.
 
 import argparse
 import os
+import shlex
 import sys
 from concurrent.futures import ThreadPoolExecutor
 
@@ -22,7 +23,7 @@ import rule_lexical  # noqa: E402
 import rule_sparse  # noqa: E402
 import rule_symbols  # noqa: E402
 import unsafe_markers  # noqa: E402
-from tree import ToolMissing, Tree, Violation, need_tool  # noqa: E402
+from tree import KERNEL_CFLAGS, ToolMissing, Tree, Violation, need_tool  # noqa: E402
 
 # Rules an UNSAFE(reason) marker may waive; includes and symbols never.
 EXEMPTABLE = {"asm", "volatile", "int-ptr-cast", "user-deref"}
@@ -50,9 +51,11 @@ def run_check(tree, jobs):
     for path in tree.kernel_asm_files():
         violations += rule_lexical.check_asm_file(path)
     for path in sources + headers:
-        lexed = c_lexer.lex_file(tree.abs(path))
+        with open(tree.abs(path), encoding="utf-8", errors="replace") as f:
+            text = f.read()
+        lexed = c_lexer.lex(text)
         violations += rule_lexical.check_tokens(path, lexed)
-        found, bad = unsafe_markers.find(path, lexed)
+        found, bad = unsafe_markers.find(path, lexed, text)
         markers += found
         violations += bad
 
@@ -111,6 +114,9 @@ def main(argv=None):
     ap.add_argument("--build", help="scratch directory (default ROOT/build/check)")
     ap.add_argument("--max-unsafe", type=int, default=None,
                     help="fail when more UNSAFE exceptions than this are present")
+    ap.add_argument("--cflags", help="the kernel's compile flags for service code (one string); "
+                    "default: " + " ".join(KERNEL_CFLAGS) + " -I frame/include -I kernel/include "
+                    "-isystem <gcc include>")
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
     args = ap.parse_args(argv)
 
@@ -121,7 +127,8 @@ def main(argv=None):
     try:
         for tool in ("gcc", "clang", "sparse", "nm"):
             need_tool(tool)
-        tree = Tree(root, args.build or os.path.join(root, "build", "check"))
+        cflags = shlex.split(args.cflags) if args.cflags else None
+        tree = Tree(root, args.build or os.path.join(root, "build", "check"), cflags)
         violations, markers = run_check(tree, args.jobs)
     except (ToolMissing, ValueError) as e:
         print(f"check: {e}", file=sys.stderr)

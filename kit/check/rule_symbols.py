@@ -61,7 +61,7 @@ def compile_object(tree, src):
     obj = os.path.join(tree.build, "obj", src + ".o")
     os.makedirs(os.path.dirname(obj), exist_ok=True)
     # -O0 keeps every reference the source makes; -g lets nm name the line.
-    cmd = ["gcc", "-c", "-g", "-O0"] + tree.gcc_flags() + [src, "-o", obj]
+    cmd = ["gcc", "-c"] + tree.gcc_flags() + ["-O0", "-g", src, "-o", obj]
     res = run(cmd, tree.root)
     if res.returncode != 0:
         return None, diagnostics.errors(tree, res.stderr, "gcc", src)

@@ -10,8 +10,8 @@ FREESTANDING = frozenset({
     "stdnoreturn.h", "float.h", "iso646.h",
 })
 
-# The kernel's code-generation flags (see the brief in docs/check.md); the
-# include flags are added per tree, the freestanding include dir per compiler.
+# Default service flags when the project does not pass its own (--cflags);
+# the include flags are added per tree.
 KERNEL_CFLAGS = [
     "-std=gnu11", "-ffreestanding", "-nostdinc", "-fno-pic", "-mcmodel=kernel",
     "-mno-red-zone", "-mno-sse",
@@ -48,8 +48,31 @@ def run(cmd, cwd):
     return subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, errors="replace")
 
 
+# Flags that shape how clang parses (includes, macros, language); the rest are
+# code generation or GCC-only (clang would warn, and -Werror would turn that
+# into a failure the kernel build does not have).
+_CLANG_KEEP_PREFIX = ("-std=", "-D", "-U", "-I", "-mcmodel=")
+_CLANG_KEEP = {"-ffreestanding", "-nostdinc", "-fno-builtin", "-fno-pic", "-fno-pie",
+               "-mno-red-zone", "-fno-common", "-fno-strict-aliasing"}
+_WITH_ARG = {"-I", "-isystem", "-include", "-D", "-U", "-iquote", "-idirafter"}
+
+
+def split_flags(flags):
+    """Group options with their separate arguments: ['-I', 'x'] -> [['-I', 'x']]."""
+    groups, i = [], 0
+    while i < len(flags):
+        if flags[i] in _WITH_ARG and i + 1 < len(flags):
+            groups.append(flags[i:i + 2])
+            i += 2
+        else:
+            groups.append([flags[i]])
+            i += 1
+    return groups
+
+
 class Tree:
-    def __init__(self, root, build):
+    def __init__(self, root, build, cflags=None):
+        """cflags: the kernel's service compile flags (a list); default KERNEL_CFLAGS + includes."""
         self.root = os.path.realpath(root)
         self.build = os.path.realpath(build)
         self.kernel = os.path.join(self.root, "kernel")
@@ -58,6 +81,11 @@ class Tree:
         need_tool("gcc")
         self.gcc_include = os.path.realpath(run(["gcc", "-print-file-name=include"], self.root).stdout.strip())
         self._clang_include = None
+        if cflags is None:
+            cflags = KERNEL_CFLAGS + self.include_flags(self.gcc_include)
+        # The build enforces warnings; here a warning must not become a failure
+        # of a different kind, so -Werror goes.
+        self.cflags = [f for f in cflags if not f.startswith("-Werror")]
 
     @property
     def clang_include(self):
@@ -71,11 +99,20 @@ class Tree:
         return ["-I", "frame/include", "-I", "kernel/include", "-isystem", compiler_include]
 
     def gcc_flags(self):
-        return KERNEL_CFLAGS + self.include_flags(self.gcc_include)
+        return list(self.cflags)
 
     def clang_flags(self):
-        # clang gets its own freestanding headers: GCC's use GCC-only builtins.
-        return KERNEL_CFLAGS + self.include_flags(self.clang_include)
+        out = []
+        for group in split_flags(self.cflags):
+            opt = group[0]
+            if opt == "-isystem" and len(group) == 2 and os.path.realpath(
+                    os.path.join(self.root, group[1])) == self.gcc_include:
+                # clang gets its own freestanding headers: GCC's use GCC-only builtins.
+                out += ["-isystem", self.clang_include]
+            elif opt in ("-isystem", "-include", "-iquote", "-idirafter") or opt in _CLANG_KEEP \
+                    or opt.startswith(_CLANG_KEEP_PREFIX):
+                out += group
+        return out
 
     def _walk(self, top, exts):
         found = []

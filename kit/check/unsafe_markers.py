@@ -39,8 +39,9 @@ def _balanced(text, start):
     return text[start:], len(text)
 
 
-def find(path, lexed):
-    """Returns (markers, violations) for one lexed kernel file."""
+def find(path, lexed, text):
+    """Returns (markers, violations) for one lexed kernel file and its text."""
+    lines = text.split("\n")
     found = []  # (line, end_line, reason)
     marker_token_ids = set()
     for c in lexed.comments:
@@ -59,7 +60,10 @@ def find(path, lexed):
                 break
             j += 1
         marker_token_ids.update(range(i, j + 1))
-        reason = " ".join(t.text for t in toks[i + 2:j])
+        # The reason as written (tokens would lose its spacing).
+        rest = "\n".join(lines[tok.line - 1:toks[min(j, len(toks) - 1)].line])
+        m = _IN_COMMENT.search(rest)
+        reason = _balanced(rest, m.end())[0] if m else " ".join(t.text for t in toks[i + 2:j])
         found.append((tok.line, toks[min(j, len(toks) - 1)].line, reason))
 
     code_lines = sorted({t.line for k, t in enumerate(toks) if k not in marker_token_ids})
