@@ -1,0 +1,142 @@
+/* x86_64 trap dispatch: per-vector handlers, the user-mode hook, and the fatal exception report. */
+#include <arch/apic.h>
+#include <arch/cpu.h>
+#include <arch/trap.h>
+#include <frame/log.h>
+#include <internal/panic.h>
+
+static trap_handler_fn trap_handlers[256];
+static trap_user_hook_fn trap_user_hook;
+
+static const char *const exception_names[NR_EXCEPTIONS] = {
+	"Divide error", "Debug", "Non-maskable interrupt", "Breakpoint",
+	"Overflow", "BOUND range exceeded", "Invalid opcode", "Device not available",
+	"Double fault", "Coprocessor segment overrun", "Invalid TSS", "Segment not present",
+	"Stack-segment fault", "General protection fault", "Page fault", "Reserved (15)",
+	"x87 floating-point error", "Alignment check", "Machine check", "SIMD floating-point error",
+	"Virtualization exception", "Control protection", "Reserved (22)", "Reserved (23)",
+	"Reserved (24)", "Reserved (25)", "Reserved (26)", "Reserved (27)",
+	"Hypervisor injection", "VMM communication", "Security exception", "Reserved (31)",
+};
+static const char *const exception_mnemonics[NR_EXCEPTIONS] = {
+	"#DE", "#DB", "NMI", "#BP", "#OF", "#BR", "#UD", "#NM",
+	"#DF", "#CSO", "#TS", "#NP", "#SS", "#GP", "#PF", "#15",
+	"#MF", "#AC", "#MC", "#XM", "#VE", "#CP", "#22", "#23",
+	"#24", "#25", "#26", "#27", "#HV", "#VC", "#SX", "#31",
+};
+
+const char *trap_exception_name(unsigned vector)
+{
+	return vector < NR_EXCEPTIONS ? exception_names[vector] : "Interrupt";
+}
+
+trap_handler_fn trap_set_handler(unsigned vector, trap_handler_fn fn)
+{
+	if (vector >= 256)
+		return NULL;
+	uint64_t flags = read_rflags();
+	cli();
+	trap_handler_fn old = trap_handlers[vector];
+	trap_handlers[vector] = fn;
+	if (flags & RFLAGS_IF)
+		sti();
+	return old;
+}
+
+void trap_set_user_hook(trap_user_hook_fn hook)
+{
+	trap_user_hook = hook;
+}
+
+void arch_breakpoint(void)
+{
+	__asm__ volatile("int3" ::: "memory");
+}
+
+void trap_dump_registers(const struct trap_frame *f)
+{
+	console_printf("RIP %016lx CS %04lx RFLAGS %016lx\n", f->rip, f->cs, f->rflags);
+	console_printf("RSP %016lx SS %04lx\n", f->rsp, f->ss);
+	console_printf("RAX %016lx RBX %016lx RCX %016lx\n", f->rax, f->rbx, f->rcx);
+	console_printf("RDX %016lx RSI %016lx RDI %016lx\n", f->rdx, f->rsi, f->rdi);
+	console_printf("RBP %016lx R8  %016lx R9  %016lx\n", f->rbp, f->r8, f->r9);
+	console_printf("R10 %016lx R11 %016lx R12 %016lx\n", f->r10, f->r11, f->r12);
+	console_printf("R13 %016lx R14 %016lx R15 %016lx\n", f->r13, f->r14, f->r15);
+	console_printf("CR0 %016lx CR2 %016lx CR3 %016lx CR4 %016lx\n",
+		       read_cr0(), read_cr2(), read_cr3(), read_cr4());
+}
+
+_Noreturn void trap_fatal(struct trap_frame *f)
+{
+	/* A fault while reporting a fault must not recurse forever. */
+	static int depth;
+	unsigned v = (unsigned)f->vector;
+
+	if (++depth > 1) {
+		if (depth == 2)
+			console_printf("\nnested exception %s at %016lx while reporting\n",
+				       v < NR_EXCEPTIONS ? exception_mnemonics[v] : "?", f->rip);
+		if (depth <= 2)
+			panic_finish();
+		for (;;)
+			__asm__ volatile("cli; hlt");
+	}
+	console_printf("\nKernel panic: unhandled exception %s (%s) in %s mode, error code 0x%lx\n",
+		       v < NR_EXCEPTIONS ? exception_mnemonics[v] : "?", trap_exception_name(v),
+		       trap_from_user(f) ? "user" : "kernel", f->error_code);
+	if (v == VEC_PAGE_FAULT) {
+		uint64_t e = f->error_code;
+		console_printf("Faulting address (CR2) %016lx: %s, %s, %s mode, %s%s\n", read_cr2(),
+			       e & PF_PRESENT ? "protection violation" : "page not present",
+			       e & PF_WRITE ? "write" : "read", e & PF_USER ? "user" : "kernel",
+			       e & PF_FETCH ? "instruction fetch" : "data access",
+			       e & PF_RSVD ? ", reserved bit set" : "");
+	} else if (v == VEC_DOUBLE_FAULT) {
+		console_printf("(on the double-fault stack; kernel stack overflow is the usual cause)\n");
+	}
+	trap_dump_registers(f);
+	backtrace_print(f->rip, f->rbp);
+	console_printf("---[ end Kernel panic ]---\n");
+	panic_finish();
+}
+
+static void unexpected_interrupt(struct trap_frame *f)
+{
+	static unsigned reported;
+	unsigned v = (unsigned)f->vector;
+
+	/* A masked 8259 can still raise spurious IRQ7/15: they need no EOI. */
+	if (v >= VEC_PIC_BASE && v < VEC_PIC_BASE + 16)
+		return;
+	if (reported++ < 8)
+		pr_warn("trap: unexpected interrupt vector 0x%x\n", v);
+	lapic_eoi();
+}
+
+void trap_dispatch(struct trap_frame *f)
+{
+	unsigned v = (unsigned)f->vector & 0xff;
+	trap_handler_fn h = trap_handlers[v];
+
+	if (v < NR_EXCEPTIONS) {
+		if (!(h && h(f))) {
+			if (trap_from_user(f) && trap_user_hook && v != VEC_DOUBLE_FAULT &&
+			    v != VEC_MACHINE_CHECK) {
+				trap_user_hook(f);
+				return;
+			}
+			if (v == VEC_NMI && !trap_from_user(f)) {
+				/* Nothing raises NMIs on purpose yet; say so and carry on. */
+				pr_warn("trap: NMI at %016lx\n", f->rip);
+				return;
+			}
+			trap_fatal(f);
+		}
+	} else if (h) {
+		h(f);
+	} else {
+		unexpected_interrupt(f);
+	}
+	if (trap_from_user(f) && trap_user_hook)
+		trap_user_hook(f);
+}
