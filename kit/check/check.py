@@ -36,12 +36,14 @@ def check_unit(tree, path, lang_header, want_object):
     violations += errors
     if ast is not None:
         violations += rule_ast.check_ast(tree, ast)
-    obj = None
+    table = None
     if want_object:
         obj, errors = rule_symbols.compile_object(tree, path)
         violations += errors
+        if obj:
+            table = rule_symbols.symbols(tree, obj)
     violations += rule_sparse.check(tree, path, report_errors=not violations)
-    return violations, entered, obj
+    return violations, entered, table
 
 
 def run_check(tree, jobs):
@@ -50,7 +52,29 @@ def run_check(tree, jobs):
     sources, headers = tree.kernel_sources(), tree.kernel_headers()
     for path in tree.kernel_asm_files():
         violations += rule_lexical.check_asm_file(path)
-    for path in sources + headers:
+    allow = rule_symbols.load_allow_list()
+    tables, entered = {}, set()
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        exported_future = pool.submit(rule_symbols.exported, tree)
+        units = {src: pool.submit(check_unit, tree, src, False, True) for src in sources}
+        for src, fut in units.items():
+            found, seen, table = fut.result()
+            violations += found
+            entered |= seen
+            if table:
+                tables[src] = table
+        # A header no .c file includes is still service code: check it alone.
+        orphans = [h for h in headers if tree.abs(h) not in entered]
+        for fut in [pool.submit(check_unit, tree, h, True, False) for h in orphans]:
+            violations += fut.result()[0]
+        exported, errors = exported_future.result()
+    violations += errors
+    violations += rule_symbols.check(tree, tables, exported, allow)
+
+    # Text rules on every service file: .c and .h, plus whatever other file
+    # under kernel/ the compiler pulled in (an included .inc or .def).
+    pulled = {tree.rel(p) for p in entered if tree.is_kernel(p)}
+    for path in sorted(set(sources + headers) | pulled):
         with open(tree.abs(path), encoding="utf-8", errors="replace") as f:
             text = f.read()
         lexed = c_lexer.lex(text)
@@ -58,25 +82,6 @@ def run_check(tree, jobs):
         found, bad = unsafe_markers.find(path, lexed, text)
         markers += found
         violations += bad
-
-    allow = rule_symbols.load_allow_list()
-    objects, entered = {}, set()
-    with ThreadPoolExecutor(max_workers=jobs) as pool:
-        exported_future = pool.submit(rule_symbols.exported, tree)
-        units = {src: pool.submit(check_unit, tree, src, False, True) for src in sources}
-        for src, fut in units.items():
-            found, seen, obj = fut.result()
-            violations += found
-            entered |= seen
-            if obj:
-                objects[src] = obj
-        # A header no .c file includes is still service code: check it alone.
-        orphans = [h for h in headers if tree.abs(h) not in entered]
-        for fut in [pool.submit(check_unit, tree, h, True, False) for h in orphans]:
-            violations += fut.result()[0]
-        exported, errors = exported_future.result()
-    violations += errors
-    violations += rule_symbols.check(tree, objects, exported, allow)
     return violations, markers
 
 

@@ -83,14 +83,19 @@ def nm(tree, obj, undefined):
     return syms
 
 
-def check(tree, objects, exported_names, allow):
-    """objects: {source path: object path}."""
+def symbols(tree, obj):
+    """(defined global names, [(undefined name, location)]) of one object."""
+    return ({name for name, _ in nm(tree, obj, undefined=False)}, nm(tree, obj, undefined=True))
+
+
+def check(tree, tables, exported_names, allow):
+    """tables: {source path: symbols(object)}."""
     defined = set()
-    for obj in objects.values():
-        defined.update(name for name, _ in nm(tree, obj, undefined=False))
+    for names, _ in tables.values():
+        defined |= names
     out = []
-    for src, obj in sorted(objects.items()):
-        for name, loc in nm(tree, obj, undefined=True):
+    for src, (_, undefined) in sorted(tables.items()):
+        for name, loc in undefined:
             if name in defined or name in exported_names or name in allow:
                 continue
             path, line = src, 1

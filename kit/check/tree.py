@@ -81,6 +81,7 @@ class Tree:
         need_tool("gcc")
         self.gcc_include = os.path.realpath(run(["gcc", "-print-file-name=include"], self.root).stdout.strip())
         self._clang_include = None
+        self._abs = {}
         if cflags is None:
             cflags = KERNEL_CFLAGS + self.include_flags(self.gcc_include)
         # The build enforces warnings; here a warning must not become a failure
@@ -141,7 +142,11 @@ class Tree:
         return os.path.relpath(p, self.root) if _under(p, self.root) else p
 
     def abs(self, path):
-        return os.path.realpath(os.path.join(self.root, path))
+        # Memoised: the AST rules ask about the same few files for every node.
+        p = self._abs.get(path)
+        if p is None:
+            p = self._abs[path] = os.path.realpath(os.path.join(self.root, path))
+        return p
 
     def is_kernel(self, path):
         return _under(self.abs(path), self.kernel)
