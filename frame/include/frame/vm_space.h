@@ -1,0 +1,81 @@
+/* Virtual address spaces: map, unmap, protect and query pages in page tables. */
+#ifndef FRAME_VM_SPACE_H
+#define FRAME_VM_SPACE_H
+
+#include <frame/types.h>
+
+struct page;
+
+/*
+ * An address space: a page-table tree. A user space maps only the lower
+ * (user) half; its upper half is the kernel's, shared with every space.
+ */
+struct vm_space;
+
+/* Protection bits. A present mapping is always readable, so VM_READ is required. */
+#define VM_READ 0x1u
+#define VM_WRITE 0x2u
+#define VM_EXEC 0x4u
+#define VM_USER 0x8u /* reachable from user mode; lower half only */
+
+/*
+ * A new, empty user space whose kernel half is the kernel's. The caller owns
+ * it and ends it with vm_space_destroy(). NULL when out of memory.
+ */
+struct vm_space *vm_space_create(void);
+
+/*
+ * Unmap everything in the user half (dropping each mapped page's
+ * reference), free the page tables and the space. If @space is active, the
+ * kernel space is activated first. NULL is ignored; the kernel space cannot
+ * be destroyed.
+ */
+void vm_space_destroy(struct vm_space *space);
+
+/* Switch this CPU to @space. */
+void vm_space_activate(struct vm_space *space);
+
+/* The kernel's own space (upper half only), and the one this CPU runs in. */
+struct vm_space *vm_space_kernel(void);
+struct vm_space *vm_space_current(void);
+
+/*
+ * Map the whole block @page (order 0: 4 KiB, or order 9: one 2 MiB leaf) at
+ * @va with @prot. The mapping takes its own reference on @page (page_get);
+ * the caller keeps its one. Errors: -EINVAL (va not aligned to the block,
+ * non-canonical, outside the space's half, VM_USER in the kernel half, bad
+ * prot, other orders), -EEXIST (something is mapped in the range), -ENOMEM
+ * (no memory for page tables).
+ */
+int vm_map(struct vm_space *space, vaddr_t va, struct page *page, unsigned prot);
+
+/*
+ * Unmap [@va, @va + @len): each removed mapping drops its page reference;
+ * holes are skipped; TLBs are flushed. A block mapped with vm_map() must be
+ * unmapped as a whole. Errors: -EINVAL (unaligned, non-canonical, outside the
+ * space's half, cuts a vm_map() block), -ENOMEM (splitting a huge frame-made
+ * mapping; part of the range may already be unmapped).
+ */
+int vm_unmap(struct vm_space *space, vaddr_t va, size_t len);
+
+/*
+ * Change the protection of every mapping in [@va, @va + @len) to @prot;
+ * holes are skipped. Same errors as vm_unmap(), plus -EINVAL for bad prot.
+ */
+int vm_protect(struct vm_space *space, vaddr_t va, size_t len, unsigned prot);
+
+/* What is mapped at an address. */
+struct vm_mapping {
+	vaddr_t start;     /* first address of the leaf mapping containing va */
+	size_t size;       /* its size: 4 KiB, 2 MiB or 1 GiB */
+	unsigned prot;     /* VM_* bits in effect */
+	struct page *page; /* block mapped by vm_map(), or NULL for frame-made mappings */
+};
+
+/*
+ * Look up @va. Returns 0 and fills @out, -ENOENT if nothing is mapped there,
+ * -EINVAL if @va is non-canonical. Takes no reference on out->page.
+ */
+int vm_query(struct vm_space *space, vaddr_t va, struct vm_mapping *out);
+
+#endif

@@ -1,0 +1,114 @@
+/* Private to frame/mm: the page descriptor, free-list links, locking and sanitizer hooks. */
+#ifndef FRAME_MM_PRIVATE_H
+#define FRAME_MM_PRIVATE_H
+
+#include <frame/page.h>
+#include <frame/panic.h>
+#include <frame/types.h>
+#include <internal/mm.h>
+
+struct page_link {
+	struct page_link *next, *prev;
+};
+
+/* Page descriptor flags. */
+#define PG_FREE 0x01     /* head of a free buddy block */
+#define PG_RESERVED 0x02 /* boot-time metadata, never freed */
+#define PG_SLAB 0x04     /* kmalloc size-class slab */
+#define PG_LARGE 0x08    /* kmalloc allocation above KMALLOC_MAX_SLAB */
+#define PG_PGTABLE 0x10  /* page-table page */
+#define PG_HIGH 0x20     /* above the boot direct map, not yet released */
+
+/*
+ * One per 4 KiB frame, in per-region arrays. Only the first page of a block
+ * (its head) carries meaningful order, refcount and owner fields.
+ */
+struct page {
+	struct page_link link; /* free list, or slab partial list */
+	union {
+		void *slab_free;   /* PG_SLAB: first free object */
+		size_t large_size; /* PG_LARGE: bytes requested */
+	};
+	uint32_t refcount;
+	uint8_t order;
+	uint8_t flags;
+	uint8_t zone;          /* index of the region array holding it */
+	uint8_t slab_class;
+	uint16_t slab_inuse;
+};
+
+static inline void link_init(struct page_link *head)
+{
+	head->next = head->prev = head;
+}
+static inline bool link_empty(const struct page_link *head)
+{
+	return head->next == head;
+}
+static inline void link_add(struct page_link *head, struct page_link *l)
+{
+	l->next = head->next;
+	l->prev = head;
+	head->next->prev = l;
+	head->next = l;
+}
+static inline void link_del(struct page_link *l)
+{
+	l->prev->next = l->next;
+	l->next->prev = l->prev;
+	l->next = l->prev = l;
+}
+
+/*
+ * Stand-in for the frame's spin lock until sync lands: one CPU, and it
+ * catches re-entry (an interrupt handler allocating mid-operation) instead
+ * of corrupting the lists silently.
+ */
+struct mm_lock {
+	int held;
+	const char *name;
+};
+static inline void mm_lock_acquire(struct mm_lock *l)
+{
+	if (l->held)
+		panic("mm: %s lock re-entered", l->name);
+	l->held = 1;
+}
+static inline void mm_lock_release(struct mm_lock *l)
+{
+	l->held = 0;
+}
+
+/*
+ * Sanitizer hooks: every path that hands memory out or takes it back goes
+ * through these, so KASAN (kernel) or ASan (hosted frame) can mark it.
+ */
+#if defined(FRAME_HOSTED) && defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/asan_interface.h>
+static inline void mm_hook_unpoison(const void *p, size_t n)
+{
+	ASAN_UNPOISON_MEMORY_REGION(p, n);
+}
+static inline void mm_hook_poison(const void *p, size_t n)
+{
+	ASAN_POISON_MEMORY_REGION(p, n);
+}
+#else
+static inline void mm_hook_unpoison(const void *p, size_t n)
+{
+	(void)p;
+	(void)n;
+}
+static inline void mm_hook_poison(const void *p, size_t n)
+{
+	(void)p;
+	(void)n;
+}
+#endif
+
+/* Heap figures for mem_stats(). */
+void heap_stats(struct mem_stats *out);
+/* Page-table pages in use, for mem_stats(). */
+uint64_t vm_space_pgtable_pages(void);
+
+#endif
