@@ -50,6 +50,8 @@ def run_check(tree, jobs):
     """Returns (violations, markers)."""
     violations, markers = [], []
     sources, headers = tree.kernel_sources(), tree.kernel_headers()
+    for path in tree.escaping_links():
+        violations.append(Violation(path, 1, "include", "symlink to outside kernel/"))
     for path in tree.kernel_asm_files():
         violations += rule_lexical.check_asm_file(path)
     allow = rule_symbols.load_allow_list()

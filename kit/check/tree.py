@@ -124,6 +124,17 @@ class Tree:
                     found.append(self.rel(os.path.join(dirpath, name)))
         return found
 
+    def escaping_links(self):
+        """Files under kernel/ that are symlinks to somewhere else: they would
+        smuggle frame code in as service code."""
+        found = []
+        for dirpath, dirnames, filenames in os.walk(self.kernel):
+            for name in sorted(filenames + dirnames):
+                path = os.path.join(dirpath, name)
+                if os.path.islink(path) and not _under(os.path.realpath(path), self.kernel):
+                    found.append(os.path.relpath(path, self.root))
+        return found
+
     def kernel_sources(self):
         return self._walk(self.kernel, C_SOURCE_EXT)
 
