@@ -20,7 +20,7 @@ endif
 # Flags for code that runs in the kernel, frame and services alike.
 KERNEL_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror \
 	-ffreestanding -fno-pic -fno-pie -mcmodel=kernel -mno-red-zone \
-	-mno-sse -mno-mmx -mno-80387 -mno-sse2 -fno-omit-frame-pointer \
+	-mno-sse -mno-mmx -mno-80387 -mno-sse2 -fno-omit-frame-pointer -fno-optimize-sibling-calls \
 	-fno-stack-protector -fno-builtin -fno-tree-loop-distribute-patterns -fno-common -fno-strict-aliasing \
 	-fno-asynchronous-unwind-tables -nostdinc -isystem $(GCC_INCLUDE) \
 	-Iframe/include

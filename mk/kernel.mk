@@ -19,20 +19,20 @@ all: $(KERNEL_ELF)
 frame-lib: $(FRAME_LIB) $(FRAME_LDS)
 kernel-test: $(KERNEL_TEST_ELF)
 
-$(OUT)/obj/frame/%.c.o: frame/%.c
+$(OUT)/obj/frame/%.c.o: frame/%.c mk/config.mk
 	@mkdir -p $(dir $@)
 	@$(ECHO_CC)
 	$(Q)$(CC) $(FRAME_CFLAGS) -MMD -MP -c $< -o $@
-$(OUT)/obj/frame/%.S.o: frame/%.S
+$(OUT)/obj/frame/%.S.o: frame/%.S mk/config.mk
 	@mkdir -p $(dir $@)
 	@$(ECHO_CC)
 	$(Q)$(CC) $(KERNEL_ASFLAGS) -MMD -MP -c $< -o $@
-$(OUT)/obj/kernel/%.c.o: kernel/%.c
+$(OUT)/obj/kernel/%.c.o: kernel/%.c mk/config.mk
 	@mkdir -p $(dir $@)
 	@$(ECHO_CC)
 	$(Q)$(CC) $(SERVICE_CFLAGS) -MMD -MP -c $< -o $@
 # Tests are frame-side code: they may look at frame internals to check them.
-$(OUT)/obj/test/kernel/%.c.o: test/kernel/%.c
+$(OUT)/obj/test/kernel/%.c.o: test/kernel/%.c mk/config.mk
 	@mkdir -p $(dir $@)
 	@$(ECHO_CC)
 	$(Q)$(CC) $(FRAME_CFLAGS) -MMD -MP -c $< -o $@
