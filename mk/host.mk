@@ -15,10 +15,11 @@ TEST_PARTS += host
 
 $(HOST_OUT)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(HOST_CC) $(HOST_CFLAGS) -c $< -o $@
+	@$(ECHO_CC)
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) -c $< -o $@
 
 $(HOST_OUT)/ktest-host: $(HOST_OBJS)
-	$(HOST_CC) $(HOST_CFLAGS) $^ -o $@
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) $^ -o $@
 
 .PHONY: test-host
 test-host: $(HOST_OUT)/ktest-host
