@@ -2,7 +2,9 @@
 #include <arch/apic.h>
 #include <arch/cpu.h>
 #include <arch/trap.h>
+#include <arch/layout.h>
 #include <frame/log.h>
+#include <internal/mm.h>
 #include <internal/panic.h>
 
 static trap_handler_fn trap_handlers[256];
@@ -66,6 +68,74 @@ void trap_dump_registers(const struct trap_frame *f)
 		       read_cr0(), read_cr2(), read_cr3(), read_cr4());
 }
 
+static bool in_text(uint64_t a)
+{
+	return a >= (uint64_t)__text_start + 8 && a < (uint64_t)__text_end;
+}
+
+/* Length of an indirect "call r/m64" (FF /2) whose ModRM byte is @p[1], or 0 if it is not one. */
+static unsigned indirect_call_len(const uint8_t *p)
+{
+	uint8_t modrm = p[1], mod = modrm >> 6, rm = modrm & 7;
+	if (p[0] != 0xff || ((modrm >> 3) & 7) != 2)
+		return 0;
+	unsigned len = 2;
+	if (mod != 3 && rm == 4) {
+		len++; /* SIB */
+		if (mod == 0 && (p[2] & 7) == 5)
+			len += 4;
+	}
+	if (mod == 1)
+		len += 1;
+	else if (mod == 2 || (mod == 0 && rm == 5))
+		len += 4;
+	return len;
+}
+
+/* Is @ret a return address, i.e. just after a direct or indirect call instruction? */
+static bool follows_call(uint64_t ret)
+{
+	const uint8_t *p = (const uint8_t *)ret;
+	if (!in_text(ret))
+		return false;
+	if (p[-5] == 0xe8)
+		return true;
+	for (unsigned k = 2; k <= 7; k++)
+		if (indirect_call_len(p - k) == k)
+			return true;
+	return false;
+}
+
+/*
+ * A function that faults before setting up its frame (gcc may schedule the
+ * prologue late, or drop it around tail calls) leaves rbp pointing at its
+ * caller's frame, so a plain walk would skip the caller. Its return address
+ * is then on top of the stack, or just above a pushed rbp: hand
+ * backtrace_print() a frame record built from it.
+ */
+static void report_backtrace(const struct trap_frame *f)
+{
+	uint64_t rsp = f->rsp, rbp = f->rbp;
+	bool stack_ok = !trap_from_user(f) && f->vector != VEC_DOUBLE_FAULT && (rsp & 7) == 0 &&
+			((rsp >= DIRECT_MAP_BASE && rsp < DIRECT_MAP_BASE + DIRECT_MAP_SIZE) ||
+			 (rsp >= (uint64_t)__kernel_start && rsp + 16 <= (uint64_t)__kernel_end));
+	if (stack_ok) {
+		const uint64_t *top = (const uint64_t *)rsp;
+		uint64_t ret = 0;
+		if (follows_call(top[0]))
+			ret = top[0];
+		else if (top[0] == rbp && follows_call(top[1]))
+			ret = top[1];
+		bool framed = rbp > rsp && rbp - rsp < 0x10000 && ((const uint64_t *)rbp)[1] == ret;
+		if (ret && !framed) {
+			uint64_t record[2] = { rbp, ret };
+			backtrace_print(f->rip, (uint64_t)record);
+			return;
+		}
+	}
+	backtrace_print(f->rip, rbp);
+}
+
 _Noreturn void trap_fatal(struct trap_frame *f)
 {
 	/* A fault while reporting a fault must not recurse forever. */
@@ -95,7 +165,7 @@ _Noreturn void trap_fatal(struct trap_frame *f)
 		console_printf("(on the double-fault stack; kernel stack overflow is the usual cause)\n");
 	}
 	trap_dump_registers(f);
-	backtrace_print(f->rip, f->rbp);
+	report_backtrace(f);
 	console_printf("---[ end Kernel panic ]---\n");
 	panic_finish();
 }
