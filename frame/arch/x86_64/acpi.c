@@ -26,11 +26,16 @@ static uint64_t rd64(const uint8_t *p, size_t off)
 
 const void *acpi_map(paddr_t pa, size_t len)
 {
-	/* Firmware tables live outside usable RAM, so the direct map may not cover them. */
-	paddr_t base = ALIGN_DOWN(pa, PAGE_SIZE);
-	size_t span = ALIGN_UP(pa + len, PAGE_SIZE) - base;
-	uint8_t *va = mmio_map(base, span);
-	return va ? va + (pa - base) : NULL;
+	if (pa + len < pa)
+		return NULL;
+	/*
+	 * The kernel direct-maps all of the first 4 GiB, holes included, for
+	 * firmware tables: read them cached there rather than aliasing RAM with
+	 * an uncached MMIO mapping. Tables above 4 GiB get a window of their own.
+	 */
+	if (pa + len <= GiB(4))
+		return phys_to_virt(pa);
+	return mmio_map(pa, len);
 }
 
 static bool checksum_ok(const uint8_t *p, size_t len)
@@ -144,42 +149,38 @@ static void parse_madt(const uint8_t *t)
 	}
 }
 
-/*
- * Find SLP_TYPa/b for S5 in the DSDT's AML: "_S5_" named by NameOp, then a
- * PackageOp whose first two elements are the values (ByteConst, Zero or One).
- */
-static void parse_s5(const uint8_t *dsdt)
+bool acpi_parse_s5(const uint8_t *aml, size_t len, uint8_t *slp_typ_a, uint8_t *slp_typ_b)
 {
-	uint32_t len = rd32(dsdt, 4);
-	for (uint32_t i = SDT_HEADER_LEN + 1; i + 8 < len; i++) {
-		if (memcmp(dsdt + i, "_S5_", 4) != 0)
+	for (size_t i = 2; i + 8 < len; i++) {
+		if (memcmp(aml + i, "_S5_", 4) != 0)
 			continue;
-		bool named = dsdt[i - 1] == 0x08 || (dsdt[i - 1] == '\\' && dsdt[i - 2] == 0x08);
-		if (!named || dsdt[i + 4] != 0x12) /* PackageOp */
+		/* NameOp, optionally with a root prefix; otherwise it is a reference, not the definition. */
+		bool named = aml[i - 1] == 0x08 || (aml[i - 1] == '\\' && aml[i - 2] == 0x08);
+		if (!named || aml[i + 4] != 0x12) /* PackageOp */
 			continue;
-		uint32_t p = i + 5;
-		p += 1 + (dsdt[p] >> 6); /* PkgLength: top two bits count extra bytes */
-		p += 1;			 /* NumElements */
+		size_t p = i + 5;
+		p += 1 + (aml[p] >> 6); /* PkgLength: the top two bits count extra bytes */
+		p += 1;			/* NumElements */
 		uint8_t vals[2];
 		for (int k = 0; k < 2; k++) {
 			if (p + 1 >= len)
-				return;
-			uint8_t op = dsdt[p];
+				return false;
+			uint8_t op = aml[p];
 			if (op == 0x0a) { /* BytePrefix */
-				vals[k] = dsdt[p + 1];
+				vals[k] = aml[p + 1];
 				p += 2;
 			} else if (op == 0x00 || op == 0x01) { /* ZeroOp, OneOp */
 				vals[k] = op;
 				p += 1;
 			} else {
-				return;
+				return false;
 			}
 		}
-		acpi_info.have_s5 = true;
-		acpi_info.slp_typ_a = vals[0];
-		acpi_info.slp_typ_b = vals[1];
-		return;
+		*slp_typ_a = vals[0];
+		*slp_typ_b = vals[1];
+		return true;
 	}
+	return false;
 }
 
 static void decode_gas(const uint8_t *p, struct acpi_gas *g)
@@ -230,7 +231,8 @@ static void parse_fadt(const uint8_t *t)
 		dsdt_pa = rd64(t, 140);
 	const uint8_t *dsdt = dsdt_pa ? map_sdt(dsdt_pa, "DSDT") : NULL;
 	if (dsdt)
-		parse_s5(dsdt);
+		acpi_info.have_s5 = acpi_parse_s5(dsdt + SDT_HEADER_LEN, rd32(dsdt, 4) - SDT_HEADER_LEN,
+						  &acpi_info.slp_typ_a, &acpi_info.slp_typ_b);
 }
 
 static void parse_hpet(const uint8_t *t)

@@ -69,6 +69,14 @@ struct acpi_info {
 
 extern struct acpi_info acpi_info;
 
+/*
+ * Find the S5 sleep type values in AML: the "_S5_" object defined by NameOp
+ * as a Package whose first two elements are SLP_TYPa and SLP_TYPb. A byte
+ * scan, not an AML interpreter: enough for firmware that declares _S5_
+ * statically (all known, including QEMU's PIIX4 and ICH9 tables).
+ */
+bool acpi_parse_s5(const uint8_t *aml, size_t len, uint8_t *slp_typ_a, uint8_t *slp_typ_b);
+
 /* Map @len bytes of firmware memory at @pa for reading; NULL on failure. */
 const void *acpi_map(paddr_t pa, size_t len);
 
