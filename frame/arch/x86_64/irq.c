@@ -12,7 +12,6 @@ struct irq_gsi {
 	irq_handler_fn handlers[IRQ_MAX_HANDLERS];
 	void *args[IRQ_MAX_HANDLERS];
 	unsigned nr_handlers;
-	bool routed;
 	bool level, active_low;
 	uint64_t count;
 };
