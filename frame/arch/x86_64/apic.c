@@ -30,6 +30,8 @@
 
 static volatile uint32_t *lapic;
 static uint64_t timer_hz;
+/* The timer's divider and LVT already hold the one-shot setup: each re-arm is one register write. */
+static bool oneshot_ready;
 
 static inline uint32_t lapic_read(unsigned reg)
 {
@@ -106,6 +108,7 @@ void lapic_init(void)
 
 void lapic_timer_start_raw(uint32_t initial)
 {
+	oneshot_ready = false;
 	lapic_write(LAPIC_TIMER_DIV, TIMER_DIV_16);
 	lapic_write(LAPIC_LVT_TIMER, LVT_MASKED | VEC_LAPIC_TIMER);
 	lapic_write(LAPIC_TIMER_INIT, initial);
@@ -152,7 +155,10 @@ void lapic_timer_oneshot(uint64_t count)
 		return;
 	if (count > 0xffffffffu)
 		count = 0xffffffffu;
-	lapic_write(LAPIC_TIMER_DIV, TIMER_DIV_16);
-	lapic_write(LAPIC_LVT_TIMER, VEC_LAPIC_TIMER); /* one-shot, unmasked */
+	if (!oneshot_ready) {
+		lapic_write(LAPIC_TIMER_DIV, TIMER_DIV_16);
+		lapic_write(LAPIC_LVT_TIMER, VEC_LAPIC_TIMER); /* one-shot, unmasked */
+		oneshot_ready = true;
+	}
 	lapic_write(LAPIC_TIMER_INIT, (uint32_t)count);
 }

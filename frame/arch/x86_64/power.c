@@ -63,8 +63,11 @@ static void reset_register(void)
 	const struct acpi_info *a = &acpi_info;
 	if (!a->have_reset_reg)
 		return;
-	if (a->reset_reg.space == ACPI_SPACE_IO && a->reset_reg.address <= 0xffff)
+	if (a->reset_reg.space == ACPI_SPACE_IO && a->reset_reg.address <= 0xffff) {
+		pr_notice("power: reset through the ACPI reset register (port 0x%lx)\n",
+			  a->reset_reg.address);
 		outb((uint16_t)a->reset_reg.address, a->reset_value);
+	}
 	/* Memory and PCI-config reset registers are not used on the machines Cadre targets yet. */
 	clock_delay_ns(50 * NSEC_PER_MSEC);
 }
@@ -77,12 +80,14 @@ _Noreturn void power_reboot(void)
 	if (!acpi_info.have_fadt || (acpi_info.boot_arch & ACPI_BOOT_ARCH_8042) ||
 	    acpi_info.revision < 2) {
 		/* Keyboard controller pulse on the reset line, once its input buffer is empty. */
+		pr_notice("power: reset through the keyboard controller\n");
 		for (int i = 0; i < 100000 && (inb(0x64) & 0x02); i++)
 			cpu_relax();
 		outb(0x64, 0xfe);
 		clock_delay_ns(50 * NSEC_PER_MSEC);
 	}
 	/* Last resort: no IDT, so the next exception escalates to a triple fault. */
+	pr_notice("power: reset by triple fault\n");
 	struct __attribute__((packed)) {
 		uint16_t limit;
 		uint64_t base;
