@@ -1,3 +1,3 @@
-# Test helper: the line Cadre's boot prints first on the console, which proves the kernel itself came up.
+# Test helper: the boot banner the frame logs once the machine is up, which proves the kernel itself came up.
 # shellcheck disable=SC2034
-cadre_banner_re='^Cadre'
+cadre_banner_re='Cadre frame .* booted by'

@@ -18,4 +18,6 @@ rc=$?
 echo "QEMU exit status $rc; serial console:"
 cat -v "$tmp/serial.log" | tail -n 40
 grep -aq "$cadre_banner_re" "$tmp/serial.log" || { echo "no banner matching '$cadre_banner_re' on the console"; exit 1; }
+# The banner names the loader: this boot must have come through GRUB.
+grep -aq "booted by multiboot2" "$tmp/serial.log" || { echo "the kernel was not booted by multiboot2"; exit 1; }
 [ "$rc" -ne 124 ] && [ "$rc" -ne 137 ] || { echo "the ISO boot did not end (timeout)"; exit 1; }
