@@ -1,0 +1,133 @@
+/*
+ * Wait queues: a task sleeps until a condition holds and another task or an
+ * interrupt handler wakes the queue; with or without a timeout. Completions
+ * (one-shot or counted events) are built on them.
+ *
+ *   static struct wait_queue data_wq;     (all zero is a valid, empty queue)
+ *   static bool data_ready;
+ *
+ *   consumer:  int err = wait_event_timeout(&data_wq, data_ready, 10 * NSEC_PER_MSEC);
+ *   producer:  data_ready = true; wait_wake_all(&data_wq);
+ *
+ * The condition is evaluated by the sleeping task each time it is woken (and
+ * once first); it must not sleep. Wakers must make the condition true before
+ * waking, and the condition must read shared data the way its writers write
+ * it (under a lock, or with __atomic builtins). Waits are not interruptible
+ * by signals yet.
+ */
+#ifndef FRAME_WAIT_H
+#define FRAME_WAIT_H
+
+#include <frame/errno.h>
+#include <frame/spinlock.h>
+#include <frame/timer.h>
+#include <frame/types.h>
+
+struct task;
+
+/* One sleeping task on a queue; lives on that task's stack. Private to the frame. */
+struct wait_entry {
+	struct wait_entry *next, *prev;
+	struct task *task;
+	bool queued;
+	struct timer timer;
+};
+
+/* FIFO of sleepers. The caller owns it; it must be empty when freed. */
+struct wait_queue {
+	/* Private to the frame. */
+	spinlock_t lock;
+	struct wait_entry *head, *tail;
+};
+
+/* Make @wq empty (same as zero-filling it). */
+void wait_queue_init(struct wait_queue *wq);
+
+/*
+ * Wake the longest-waiting sleeper that is still asleep / every sleeper.
+ * Each woken task re-checks its condition. Return how many were woken. Safe
+ * from interrupt handlers and timer callbacks.
+ */
+size_t wait_wake_one(struct wait_queue *wq);
+size_t wait_wake_all(struct wait_queue *wq);
+
+/* True if some task waits on @wq (a hint: it may change at once). */
+bool wait_queue_active(struct wait_queue *wq);
+
+/*
+ * Steps behind wait_event(), for waits the macros do not fit:
+ * wait_prepare() queues the caller's @w (once) and marks the caller as going
+ * to sleep; wait_sleep() sleeps until woken or @deadline_ns (0: no deadline)
+ * and returns 0 or -ETIMEDOUT; wait_finish() marks the caller running again
+ * and takes @w off the queue. @w must start zero-filled and stay on the
+ * caller's stack (or in its object) until wait_finish(). The condition is checked between prepare and
+ * sleep, so a wake-up in that window is never lost.
+ */
+void wait_prepare(struct wait_queue *wq, struct wait_entry *w);
+int wait_sleep(struct wait_entry *w, uint64_t deadline_ns);
+void wait_finish(struct wait_queue *wq, struct wait_entry *w);
+/* clock_monotonic_ns() + @timeout_ns, saturating (a huge timeout never wraps). */
+uint64_t wait_deadline_after(uint64_t timeout_ns);
+
+/* Sleep on @wq until @cond is true. */
+#define wait_event(wq, cond) \
+	do { \
+		struct wait_entry wait_event_w_ = { .task = NULL }; \
+		for (;;) { \
+			wait_prepare((wq), &wait_event_w_); \
+			if (cond) \
+				break; \
+			wait_sleep(&wait_event_w_, 0); \
+		} \
+		wait_finish((wq), &wait_event_w_); \
+	} while (0)
+
+/*
+ * Sleep on @wq until @cond is true or @timeout_ns nanoseconds passed.
+ * Evaluates to 0 if @cond became true (checked once more at the deadline),
+ * -ETIMEDOUT if it is still false.
+ */
+#define wait_event_timeout(wq, cond, timeout_ns) \
+	({ \
+		struct wait_entry wait_event_w_ = { .task = NULL }; \
+		uint64_t wait_event_deadline_ = wait_deadline_after(timeout_ns); \
+		int wait_event_ret_; \
+		for (;;) { \
+			wait_prepare((wq), &wait_event_w_); \
+			if (cond) { \
+				wait_event_ret_ = 0; \
+				break; \
+			} \
+			if (wait_sleep(&wait_event_w_, wait_event_deadline_) == -ETIMEDOUT) { \
+				wait_event_ret_ = (cond) ? 0 : -ETIMEDOUT; \
+				break; \
+			} \
+		} \
+		wait_finish((wq), &wait_event_w_); \
+		wait_event_ret_; \
+	})
+
+/*
+ * A completion: an event tasks wait for. completion_signal() lets one waiter
+ * (now or later) through, completion_signal_all() every waiter from then on.
+ * All zero is a valid, not yet signalled completion.
+ */
+struct completion {
+	/* Private to the frame. */
+	struct wait_queue wq;
+	uint32_t done;
+};
+
+void completion_init(struct completion *c);
+/* Let one waiter through (counted: n signals pass n waits). Safe from interrupts. */
+void completion_signal(struct completion *c);
+/* Let every current and future waiter through, until completion_init(). */
+void completion_signal_all(struct completion *c);
+/* Wait for a signal and consume it. */
+void completion_wait(struct completion *c);
+/* Same with a limit: 0, or -ETIMEDOUT (nothing consumed). */
+int completion_wait_timeout(struct completion *c, uint64_t timeout_ns);
+/* Consume a signal if one is pending, without sleeping. */
+bool completion_try_wait(struct completion *c);
+
+#endif
