@@ -20,12 +20,13 @@ for variant in musl glibc; do
 	done
 done
 # Sessions run in a scratch directory with a fixed environment; output is delimited for the host.
+# Their stdout is a pipe, not the console, so no applet adapts its output to a terminal.
 for s in /sessions/*.sh; do
 	name=${s##*/}
 	name=${name%.sh}
 	rm -rf /tmp/session && mkdir /tmp/session
 	echo "SESSION-BEGIN $name"
-	(cd /tmp/session && timeout 60 sh "$s" 2>&1)
+	(cd /tmp/session && timeout 60 sh "$s" 2>&1 | cat)
 	echo "SESSION-END $name status=$?"
 done
 echo "SUMMARY passed=$(grep -c '^CASE PASS' /tmp/guest-results) failed=$(grep -c '^CASE FAIL' /tmp/guest-results) (sessions are compared on the host)"
