@@ -5,6 +5,8 @@
 #include <fcntl.h>
 #include <linux/futex.h>
 #include <sched.h>
+#include <stdio.h>
+#include <sys/prctl.h>
 #include <signal.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
@@ -306,4 +308,104 @@ GT_CASE(mount_tmpfs_umount, "mount umount2")
 	ERR(stat("m/f", &st), ENOENT);
 	ERR(umount2("m", 0), EINVAL); /* not a mount point */
 	ERR(mount("none", "m", "nosuchfs", 0, NULL), ENODEV);
+}
+
+GT_CASE(getppid_matches_proc, "getppid")
+{
+	char buf[4096], want[32];
+	gt_read_file("/proc/self/stat", buf, sizeof buf);
+	char *rp = strrchr(buf, ')');
+	CHECK(rp != NULL);
+	snprintf(want, sizeof want, " %d ", getppid());
+	CHECK(strncmp(rp + 3, want, strlen(want)) == 0);
+}
+
+GT_CASE(setdomainname_root, "setdomainname uname")
+{
+	OK(setdomainname("example", 7));
+	struct utsname u;
+	OK(uname(&u));
+	STREQ(u.domainname, "example");
+	ERR(syscall(SYS_setdomainname, "x", 65), EINVAL);
+}
+
+GT_CASE(prctl_dumpable, "prctl")
+{
+	EQ(prctl(PR_GET_DUMPABLE), 1);
+	OK(prctl(PR_SET_DUMPABLE, 0));
+	EQ(prctl(PR_GET_DUMPABLE), 0);
+	ERR(prctl(PR_SET_DUMPABLE, 5), EINVAL);
+}
+
+GT_CASE(prctl_no_new_privs, "prctl")
+{
+	EQ(prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0), 0);
+	OK(prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0));
+	EQ(prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0), 1);
+	ERR(prctl(PR_SET_NO_NEW_PRIVS, 0, 0, 0, 0), EINVAL); /* cannot be unset */
+}
+
+GT_CASE(socket_shutdown_errors, "shutdown")
+{
+	int sv[2];
+	OK(socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
+	ERR(shutdown(sv[0], 7), EINVAL);
+	ERR(shutdown(-1, SHUT_RD), EBADF);
+	int fd = (int)OK(open("/dev/null", O_RDONLY));
+	ERR(shutdown(fd, SHUT_RD), ENOTSOCK);
+}
+
+GT_CASE(getpeername_socketpair, "getpeername")
+{
+	int sv[2];
+	OK(socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
+	struct sockaddr_un a;
+	socklen_t len = sizeof a;
+	OK(getpeername(sv[0], (struct sockaddr *)&a, &len));
+	EQ(a.sun_family, AF_UNIX);
+	int s = (int)OK(socket(AF_UNIX, SOCK_STREAM, 0));
+	len = sizeof a;
+	ERR(getpeername(s, (struct sockaddr *)&a, &len), ENOTCONN);
+}
+
+GT_CASE(listen_accept_errors, "listen accept4")
+{
+	int s = (int)OK(socket(AF_UNIX, SOCK_DGRAM, 0));
+	ERR(listen(s, 1), EOPNOTSUPP);
+	int t = (int)OK(socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0));
+	ERR(accept4(t, NULL, NULL, 0), EINVAL); /* not listening */
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	strcpy(a.sun_path, "l");
+	OK(bind(t, (struct sockaddr *)&a, sizeof a));
+	OK(listen(t, 1));
+	ERR(accept4(t, NULL, NULL, 0), EAGAIN);
+	ERR(syscall(SYS_accept4, t, NULL, NULL, 0x1234), EINVAL); /* raw: musl retries flags itself */
+}
+
+GT_CASE(sched_rr_interval, "sched_rr_get_interval")
+{
+	struct timespec ts;
+	OK(sched_rr_get_interval(0, &ts));
+	CHECK(ts.tv_sec >= 0);
+	ERR(sched_rr_get_interval(999999, &ts), ESRCH);
+}
+
+GT_CASE(sync_file_range_basic, "sync_file_range")
+{
+	gt_write_file("f", "abc");
+	int fd = (int)OK(open("f", O_RDWR));
+	OK(sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE));
+	ERR(sync_file_range(fd, -1, 0, 0), EINVAL);
+	ERR(sync_file_range(fd, 0, 0, 0x80), EINVAL);
+}
+
+GT_CASE(fadvise_basic, "fadvise64")
+{
+	gt_write_file("f", "abc");
+	int fd = (int)OK(open("f", O_RDONLY));
+	EQ(posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL), 0);
+	EQ(posix_fadvise(fd, 0, 0, 99), EINVAL);
+	int p[2];
+	OK(pipe(p));
+	EQ(posix_fadvise(p[0], 0, 0, POSIX_FADV_NORMAL), ESPIPE);
 }
