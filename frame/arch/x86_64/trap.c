@@ -6,6 +6,7 @@
 #include <frame/log.h>
 #include <internal/mm.h>
 #include <internal/panic.h>
+#include <sched/sched_internal.h>
 
 static trap_handler_fn trap_handlers[256];
 static trap_user_hook_fn trap_user_hook;
@@ -209,4 +210,11 @@ void trap_dispatch(struct trap_frame *f)
 	}
 	if (trap_from_user(f) && trap_user_hook)
 		trap_user_hook(f);
+	/*
+	 * Issue 3: preemption point. After an interrupt (not an exception, which
+	 * may be on an IST stack) switch tasks if the running one's turn is over;
+	 * this returns when the interrupted task runs again.
+	 */
+	if (v >= NR_EXCEPTIONS)
+		sched_irq_exit(f->rflags & RFLAGS_IF);
 }
