@@ -12,6 +12,7 @@
 #include <internal/arch.h>
 #include <internal/boot.h>
 #include <internal/mm.h>
+#include <task/task_internal.h>
 
 #define FRAME_VERSION "0.1"
 
@@ -182,6 +183,7 @@ void frame_boot(unsigned protocol, uint32_t info_phys)
 	arch_acpi_init(info.rsdp);
 	arch_irq_init();
 	arch_time_init();
+	task_init_boot();
 
 	if (boot_param("ktest", NULL, 0) >= 0)
 		run_ktests();
