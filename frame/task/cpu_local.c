@@ -28,5 +28,5 @@ unsigned cpu_count(void)
 
 struct task *cpu_current_task(void)
 {
-	return this_cpu()->current;
+	return task_current();
 }

@@ -13,8 +13,17 @@
 #include <sched/sched_internal.h>
 #include <task/task_internal.h>
 
-/* Records of the two tasks every CPU has from the start; never freed. */
-static struct task boot_task;
+/*
+ * Records of the two tasks CPU 0 has from the start; never freed. The boot
+ * task's is valid even before task_init_boot(), so task_current() never
+ * returns NULL, even to code running early in boot.
+ */
+static struct task boot_task = {
+	.name = "boot",
+	.state = TASK_RUNNABLE,
+	.prio = TASK_PRIO_DEFAULT,
+	.refs = 1,
+};
 static struct task idle_task;
 
 static spinlock_t task_list_lock = SPINLOCK_INIT("tasks");
@@ -187,7 +196,8 @@ void task_detach(struct task *t)
 
 struct task *task_current(void)
 {
-	return this_cpu()->current;
+	struct task *t = this_cpu()->current;
+	return likely(t) ? t : &boot_task;
 }
 
 uint64_t task_id(const struct task *t)

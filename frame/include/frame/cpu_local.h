@@ -22,10 +22,7 @@ unsigned cpu_id(void);
 /* Number of CPUs online (1 until SMP bring-up). */
 unsigned cpu_count(void);
 
-/*
- * The task running on this CPU (the boot task before any other exists).
- * Never NULL once task_init_boot() ran; NULL before. Same as task_current().
- */
+/* The task running on this CPU; never NULL (early in boot: the boot task). Same as task_current(). */
 struct task *cpu_current_task(void);
 
 /*

@@ -75,7 +75,10 @@ int task_join_timeout(struct task *task, uint64_t timeout_ns, int *code);
 /* Give up the handle without waiting; the task runs on and is freed after it exits. */
 void task_detach(struct task *task);
 
-/* The calling task (never NULL once the frame booted). */
+/*
+ * The calling task; never NULL (code running before the scheduler started
+ * is the boot task). In an interrupt handler: the task it interrupted.
+ */
 struct task *task_current(void);
 
 /* Unique, increasing id (the boot task is 0, the idle task 1). */
