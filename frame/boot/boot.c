@@ -12,6 +12,7 @@
 #include <internal/arch.h>
 #include <internal/boot.h>
 #include <internal/mm.h>
+#include <internal/sanitize.h>
 #include <task/task_internal.h>
 
 #define FRAME_VERSION "0.1"
@@ -167,6 +168,8 @@ void frame_boot(unsigned protocol, uint32_t info_phys)
 
 	mm_init(regions, region_count);
 	kernel_space_init(regions, region_count);
+	/* Test build: KASAN shadow needs the kernel page tables; a no-op in a plain build. */
+	sanitize_init(regions, region_count);
 
 	if (info.initrd_end)
 		pr_info("boot: initrd %#lx-%#lx (%zu bytes)\n",
