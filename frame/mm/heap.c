@@ -4,6 +4,12 @@
 
 #include "mm_private.h"
 
+/* Sanitized test kernel (not the hosted frame's ASan): kfree goes through KASAN's quarantine. */
+#if defined(__SANITIZE_ADDRESS__) && !defined(FRAME_HOSTED)
+#define HEAP_QUARANTINE
+static void quarantine_recycle(unsigned c);
+#endif
+
 /* Finer than powers of two between 64 and 512, where most objects fall. */
 static const uint16_t class_size[] = { 8, 16, 32, 64, 96, 128, 192, 256, 384, 512, 1024, 2048 };
 #define NCLASSES ARRAY_SIZE(class_size)
@@ -78,6 +84,11 @@ static void *slab_alloc(size_t size)
 {
 	unsigned c = size_to_class(size);
 	struct slab_cache *sc = &caches[c];
+#ifdef HEAP_QUARANTINE
+	/* KASAN: reuse quarantined objects of this class before growing the heap. */
+	if (caches_ready && link_empty(&sc->partial))
+		quarantine_recycle(c);
+#endif
 
 	mm_lock_acquire(&heap_lock);
 	if (!caches_ready)
@@ -199,11 +210,41 @@ size_t ksize(const void *ptr)
 	return class_size[p->slab_class];
 }
 
+#ifdef HEAP_QUARANTINE
+/* The quarantine (frame/sanitize) delays slab frees; kfree already counted them. */
+static void quarantine_release(const void *ptr)
+{
+	struct page *p = heap_page(ptr);
+	slab_free(p, ptr, 0);
+}
+
+static void quarantine_recycle(unsigned c)
+{
+	const void *ptr;
+	while ((ptr = kasan_quarantine_take(class_size[c])))
+		quarantine_release(ptr);
+}
+#endif
+
 void kfree(const void *ptr)
 {
 	if (!ptr)
 		return;
 	struct page *p = heap_page(ptr);
+#ifdef HEAP_QUARANTINE
+	/* KASAN: a small object waits poisoned in the quarantine; the oldest one it lets go is freed. */
+	if (p->flags & PG_SLAB) {
+		const void *evict;
+		if (kasan_quarantine_put(ptr, class_size[p->slab_class], &evict))
+			return;
+		mm_lock_acquire(&heap_lock);
+		live_bytes -= class_size[p->slab_class];
+		mm_lock_release(&heap_lock);
+		if (evict)
+			quarantine_release(evict);
+		return;
+	}
+#endif
 	if (p->flags & PG_SLAB) {
 		slab_free(p, ptr, class_size[p->slab_class]);
 		return;

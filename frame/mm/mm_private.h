@@ -93,6 +93,17 @@ static inline void mm_hook_poison(const void *p, size_t n)
 {
 	ASAN_POISON_MEMORY_REGION(p, n);
 }
+#elif defined(__SANITIZE_ADDRESS__)
+/* Sanitized test kernel: KASAN's shadow (frame/sanitize); free and unused heap memory is a redzone. */
+#include <internal/sanitize.h>
+static inline void mm_hook_unpoison(const void *p, size_t n)
+{
+	kasan_unpoison(p, n);
+}
+static inline void mm_hook_poison(const void *p, size_t n)
+{
+	kasan_poison(p, n, KASAN_HEAP_REDZONE);
+}
 #else
 static inline void mm_hook_unpoison(const void *p, size_t n)
 {
