@@ -22,7 +22,7 @@ struct slab_cache {
 static struct slab_cache caches[NCLASSES];
 static bool caches_ready;
 static uint64_t large_pages, live_bytes;
-static struct mm_lock heap_lock = { 0, "heap" };
+static struct mm_lock heap_lock = MM_LOCK_INIT("heap");
 
 static unsigned size_to_class(size_t size)
 {

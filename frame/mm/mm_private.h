@@ -4,6 +4,7 @@
 
 #include <frame/page.h>
 #include <frame/panic.h>
+#include <frame/spinlock.h>
 #include <frame/types.h>
 #include <internal/mm.h>
 
@@ -60,23 +61,24 @@ static inline void link_del(struct page_link *l)
 }
 
 /*
- * Stand-in for the frame's spin lock until sync lands: one CPU, and it
- * catches re-entry (an interrupt handler allocating mid-operation) instead
- * of corrupting the lists silently.
+ * The allocators' locks: irq-saving spin locks, so interrupt handlers may
+ * allocate and free too. The saved interrupt state lives in the lock while
+ * it is held (there is one holder at a time).
  */
 struct mm_lock {
-	int held;
-	const char *name;
+	spinlock_t lock;
+	unsigned long flags;
 };
+#define MM_LOCK_INIT(lock_name) { SPINLOCK_INIT(lock_name), 0 }
+
 static inline void mm_lock_acquire(struct mm_lock *l)
 {
-	if (l->held)
-		panic("mm: %s lock re-entered", l->name);
-	l->held = 1;
+	unsigned long flags = spin_lock_irqsave(&l->lock);
+	l->flags = flags;
 }
 static inline void mm_lock_release(struct mm_lock *l)
 {
-	l->held = 0;
+	spin_unlock_irqrestore(&l->lock, l->flags);
 }
 
 /*

@@ -19,7 +19,7 @@ static size_t nzones;
 static struct page_link free_lists[PAGE_MAX_ORDER + 1];
 static uint64_t free_blocks[PAGE_MAX_ORDER + 1];
 static uint64_t free_pages, total_pages, reserved_pages;
-static struct mm_lock page_lock = { 0, "page" };
+static struct mm_lock page_lock = MM_LOCK_INIT("page");
 
 static inline struct page *link_to_page(struct page_link *l)
 {
