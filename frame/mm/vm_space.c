@@ -12,7 +12,7 @@ struct vm_space {
 	struct mm_lock lock;
 };
 
-static struct vm_space kernel_space = { .kernel = true, .lock = { 0, "kernel vm_space" } };
+static struct vm_space kernel_space = { .kernel = true, .lock = MM_LOCK_INIT("kernel vm_space") };
 static struct vm_space *current_space;
 static uint64_t pgtable_pages;
 
@@ -399,7 +399,7 @@ struct vm_space *vm_space_create(void)
 		kfree(s);
 		return NULL;
 	}
-	s->lock.name = "user vm_space";
+	spin_lock_init(&s->lock.lock, "user vm_space");
 	pte_t *dst = table_of(s->root), *src = table_of(kernel_space.root);
 	for (unsigned i = ARCH_PT_KERNEL_FIRST_SLOT; i < ARCH_PT_ENTRIES; i++)
 		dst[i] = src[i];
