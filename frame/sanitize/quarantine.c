@@ -1,5 +1,6 @@
 /* The kfree quarantine: freed small objects stay poisoned for a while before the heap may reuse them. */
 #ifdef FRAME_SANITIZE
+#include <frame/spinlock.h>
 #include <internal/sanitize.h>
 
 #include "sanitize_private.h"
@@ -17,6 +18,8 @@ static struct {
 } ring[QUARANTINE_SLOTS];
 static unsigned head, count;
 static size_t bytes;
+/* kfree may run in interrupt handlers: the ring is shared with them. */
+static spinlock_t quarantine_lock = SPINLOCK_INIT("kasan quarantine");
 
 static const void *remove_at(unsigned i)
 {
@@ -32,10 +35,13 @@ static const void *remove_at(unsigned i)
 
 const void *kasan_quarantine_take(size_t size)
 {
-	for (unsigned i = 0; i < count; i++)
+	const void *p = NULL;
+	unsigned long flags = spin_lock_irqsave(&quarantine_lock);
+	for (unsigned i = 0; i < count && !p; i++)
 		if (ring[(head + i) % QUARANTINE_SLOTS].size == size)
-			return remove_at(i);
-	return NULL;
+			p = remove_at(i);
+	spin_unlock_irqrestore(&quarantine_lock, flags);
+	return p;
 }
 
 int kasan_quarantine_put(const void *ptr, size_t size, const void **evict)
@@ -52,12 +58,14 @@ int kasan_quarantine_put(const void *ptr, size_t size, const void **evict)
 	}
 	kasan_poison(ptr, size, KASAN_HEAP_FREED);
 	*evict = NULL;
+	unsigned long flags = spin_lock_irqsave(&quarantine_lock);
 	if (count == QUARANTINE_SLOTS || bytes + size > QUARANTINE_BYTES)
 		*evict = remove_at(0);
 	ring[(head + count) % QUARANTINE_SLOTS].ptr = ptr;
 	ring[(head + count) % QUARANTINE_SLOTS].size = size;
 	count++;
 	bytes += size;
+	spin_unlock_irqrestore(&quarantine_lock, flags);
 	return 0;
 }
 #endif

@@ -99,8 +99,12 @@ KTEST(timer_callbacks_fire_in_deadline_order_not_early)
 	struct probe p[4];
 	uint64_t now = clock_monotonic_ns();
 	/* Armed out of order; ids 2 and 3 share a deadline and must fire in arming order. */
-	uint64_t deadline[4] = { now + 3 * NSEC_PER_MSEC, now + 1 * NSEC_PER_MSEC,
-				 now + 2 * NSEC_PER_MSEC, now + 2 * NSEC_PER_MSEC };
+	/*
+	 * Spaced 5 ms apart so that arming all four (slow in the sanitized
+	 * kernel under TCG) finishes before the first deadline.
+	 */
+	uint64_t deadline[4] = { now + 15 * NSEC_PER_MSEC, now + 5 * NSEC_PER_MSEC,
+				 now + 10 * NSEC_PER_MSEC, now + 10 * NSEC_PER_MSEC };
 	KASSERT(irq_enabled());
 	for (int i = 0; i < 4; i++) {
 		p[i].log = &log;
@@ -119,8 +123,8 @@ KTEST(timer_callbacks_fire_in_deadline_order_not_early)
 		KEXPECT(log.at[i] >= deadline[log.order[i]]);
 		KEXPECT(!timer_pending(&p[i].timer));
 	}
-	/* Finer than the 4 ms tick: the one-shot event source was used for the 1 ms timer. */
-	KEXPECT(log.at[0] < now + 3 * NSEC_PER_MSEC + 2 * NSEC_PER_MSEC);
+	/* Finer than the 4 ms tick: the one-shot event source was used for the first timer. */
+	KEXPECT(log.at[0] < deadline[1] + 2 * NSEC_PER_MSEC);
 }
 
 KTEST(timer_cancel_prevents_callback)
