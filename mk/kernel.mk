@@ -62,5 +62,5 @@ $(KERNEL_ELF): $(FRAME_LIB) $(FRAME_LDS) $(SERVICE_OBJS) kit/link-kernel
 -include $(FRAME_OBJS:.o=.d) $(SERVICE_OBJS:.o=.d) $(KTEST_OBJS:.o=.d)
 
 TEST_PARTS += kernel
-test-kernel: $(KERNEL_TEST_ELF)
+test-kernel: $(KERNEL_TEST_ELF) $(KERNEL_ELF)
 	test/kernel/run $(KERNEL_TEST_ELF) $(BUILD)/results/kernel
