@@ -1,0 +1,72 @@
+/* x86_64 side of io_port: the port instructions and the list of ports the frame drives itself. */
+#include <arch/acpi.h>
+#include <arch/cpu.h>
+#include <io/io_internal.h>
+
+/*
+ * Ports used by frame code (pic.c, pit.c, rtc.c, serial.c, vga.c, power.c,
+ * machine.c, cpu.h's io_wait). A new user of a fixed port in frame/arch
+ * adds it here, or a service could be handed the same port.
+ */
+static const struct {
+	uint16_t start, end; /* [start, end) */
+	const char *owner;
+} frame_ports[] = {
+	{ 0x20, 0x22, "8259 PIC (master)" },
+	{ 0x40, 0x44, "8254 PIT" },
+	{ 0x60, 0x61, "8042 data" },
+	{ 0x61, 0x62, "PIT gate / speaker (port B)" },
+	{ 0x64, 0x65, "8042 command" },
+	{ 0x70, 0x72, "CMOS/RTC" },
+	{ 0x80, 0x81, "POST delay port" },
+	{ 0xa0, 0xa2, "8259 PIC (slave)" },
+	{ 0xf4, 0xf8, "QEMU debug exit" },
+	{ 0x3c0, 0x3e0, "VGA" },
+	{ 0x3f8, 0x400, "COM1 console" },
+};
+
+/* PCI configuration mechanism #1 (0xcf8-0xcff) stays with drivers; see below. */
+#define PCI_CONF1_START 0xcf8
+#define PCI_CONF1_END 0xd00
+
+static void reserve_acpi_port(uint32_t port, uint32_t len, const char *owner)
+{
+	if (port && port <= 0xffff)
+		io_port_reserve(port, MIN(port + len, 0x10000u), owner);
+}
+
+void arch_io_port_reserve_frame(void)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(frame_ports); i++)
+		io_port_reserve(frame_ports[i].start, frame_ports[i].end, frame_ports[i].owner);
+	const struct acpi_info *a = &acpi_info;
+	if (!a->have_fadt)
+		return;
+	/* The FADT's lengths are not kept; these are the ACPI minimums (PM1 event 4, control 2, timer 4). */
+	reserve_acpi_port(a->pm1a_evt, 4, "ACPI PM1a event");
+	reserve_acpi_port(a->pm1a_cnt, 2, "ACPI PM1a control");
+	reserve_acpi_port(a->pm1b_cnt, 2, "ACPI PM1b control");
+	reserve_acpi_port(a->pm_timer, 4, "ACPI PM timer");
+	reserve_acpi_port(a->smi_cmd, 1, "ACPI SMI command");
+	/*
+	 * Intel chipsets put the reset control register at 0xcf9, inside the
+	 * PCI configuration ports a PCI driver must own; reserving it would make
+	 * PCI unreachable. Writing it only resets the machine, which a driver
+	 * owning those ports can do anyway, so it is left to that driver.
+	 */
+	if (a->have_reset_reg && a->reset_reg.space == ACPI_SPACE_IO &&
+	    !(a->reset_reg.address >= PCI_CONF1_START && a->reset_reg.address < PCI_CONF1_END))
+		reserve_acpi_port((uint32_t)a->reset_reg.address, 1, "ACPI reset register");
+}
+
+uint32_t arch_io_port_space(void)
+{
+	return 0x10000;
+}
+
+uint8_t arch_io_in8(uint16_t port) { return inb(port); }
+uint16_t arch_io_in16(uint16_t port) { return inw(port); }
+uint32_t arch_io_in32(uint16_t port) { return inl(port); }
+void arch_io_out8(uint16_t port, uint8_t v) { outb(port, v); }
+void arch_io_out16(uint16_t port, uint16_t v) { outw(port, v); }
+void arch_io_out32(uint16_t port, uint32_t v) { outl(port, v); }
