@@ -12,6 +12,7 @@
 #include <internal/arch.h>
 #include <internal/boot.h>
 #include <internal/mm.h>
+#include <io/io_internal.h>
 #include <internal/sanitize.h>
 #include <task/task_internal.h>
 
@@ -158,6 +159,12 @@ void frame_boot(unsigned protocol, uint32_t info_phys)
 		boot_reserve(&info, info.initrd_start, info.initrd_end);
 	region_count = boot_usable_regions(&info, regions, ARRAY_SIZE(regions));
 	report_memory();
+	/* io_mem_acquire() must never map RAM or firmware tables for a driver:
+	 * everything the map does not call "reserved" (where devices live) is refused. */
+	for (size_t i = 0; i < info.memmap_count; i++)
+		if (info.memmap[i].type != BOOT_MEM_RESERVED)
+			io_mem_reserve(info.memmap[i].start, info.memmap[i].end,
+				       mem_type_name(info.memmap[i].type));
 	pr_notice("Cadre frame %s (x86_64) booted by %s, memory: %lu MiB usable in %zu ranges\n",
 		  FRAME_VERSION, info.loader, (unsigned long)(usable_bytes >> 20),
 		  region_count);
