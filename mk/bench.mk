@@ -21,7 +21,8 @@ BENCH_CHART = $(if $(filter quick,$(BENCH_MODE)),$(BENCH_OUT)/benchmarks-quick.p
 BENCH_RUN = $(BENCH_SRC)/host/run-bench --mode $(BENCH_MODE) --boots $(BENCH_BOOTS) \
 	--linux $(GUEST_VMLINUX) --bzimage $(GUEST_LINUX_BZIMAGE) --cadre $(GUEST_KERNEL) \
 	--initrd $(BENCH_INITRD) --cases $(BENCH_CASES) --cmdline "$(BENCH_CMDLINE)" \
-	--logs $(BENCH_OUT) --doc $(BENCH_DOC) --chart $(BENCH_CHART)
+	--logs $(BENCH_OUT) --doc $(BENCH_DOC) --chart $(BENCH_CHART) \
+	$(if $(BENCH_RESULTS),--results $(BENCH_RESULTS))
 
 .PHONY: bench bench-build test-bench bench-kernels
 
@@ -64,9 +65,5 @@ bench: bench-build bench-kernels
 
 TEST_PARTS += bench
 # Quick mode as a test part: one case per expected figure on Linux; Cadre's missing ones are skipped.
-test-bench: bench-build bench-kernels
-	@$(BENCH_SRC)/host/run-bench --mode quick --boots 1 \
-		--linux $(GUEST_VMLINUX) --bzimage $(GUEST_LINUX_BZIMAGE) --cadre $(GUEST_KERNEL) \
-		--initrd $(BENCH_INITRD) --cases $(BENCH_CASES) --cmdline "$(BENCH_CMDLINE)" \
-		--logs $(BENCH_OUT) --doc $(BENCH_OUT)/benchmarks-quick.md \
-		--chart $(BENCH_OUT)/benchmarks-quick.png --results $(BUILD)/results/bench
+test-bench:
+	@$(MAKE) --no-print-directory bench QUICK=1 BENCH_RESULTS=$(BUILD)/results/bench
