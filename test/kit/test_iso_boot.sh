@@ -15,12 +15,24 @@ bad=0
 boot_iso() {
 	local name=$1 log=$tmp/$1.log rc
 	shift
-	timeout -k 5 180 qemu-system-x86_64 -machine q35 -cpu max -m 512M -no-reboot \
+	timeout -k 5 90 qemu-system-x86_64 -machine q35 -cpu max -m 512M -no-reboot \
 		-device isa-debug-exit,iobase=0xf4,iosize=0x04 -display none -monitor none \
-		-serial "file:$log" "$@" -cdrom "$iso" </dev/null
-	rc=$?
+		-serial "file:$log" "$@" -cdrom "$iso" </dev/null &
+	local pid=$!
+	# GRUB that failed waits at its menu for ever: stop at its message instead
+	# of at the timeout.
+	while kill -0 "$pid" 2>/dev/null; do
+		if grep -aq 'Failed to boot' "$log" 2>/dev/null; then
+			echo "$name: GRUB failed to boot the kernel"; bad=1
+			kill "$pid"; break
+		fi
+		sleep 0.5
+	done
+	wait "$pid"; rc=$?
 	echo "$name: QEMU exit status $rc; serial console:"
-	tr '\r' '\n' <"$log" | cat -v | grep -v '^$' | tail -n 30
+	# GRUB redraws its menu with escapes after a failure: keep the readable lines.
+	tr '\r' '\n' <"$log" | grep -av $'\e' | grep -v '^$' | tail -n 30
+	grep -a 'error:' "$log" | tr -d '\r' | sed "s/^/$name: GRUB said: /"
 	grep -aq "$cadre_banner_re" "$log" || { echo "$name: no banner matching '$cadre_banner_re'"; bad=1; }
 	# The banner names the loader: this boot must have come through GRUB.
 	grep -aq "booted by multiboot2" "$log" || { echo "$name: the kernel was not booted by multiboot2"; bad=1; }
