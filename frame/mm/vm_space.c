@@ -10,6 +10,9 @@ struct vm_space {
 	paddr_t root;
 	bool kernel;
 	struct mm_lock lock;
+	/* Issue 3: the owning service's page-fault policy for user addresses. */
+	vm_fault_handler_fn fault_fn;
+	void *fault_arg;
 };
 
 static struct vm_space kernel_space = { .kernel = true, .lock = MM_LOCK_INIT("kernel vm_space") };
@@ -424,4 +427,22 @@ void vm_space_activate(struct vm_space *space)
 {
 	current_space = space;
 	arch_activate_page_table(space->root);
+}
+
+int vm_space_set_fault_handler(struct vm_space *space, vm_fault_handler_fn fn, void *arg)
+{
+	if (!space || space->kernel)
+		return -EINVAL;
+	space->fault_fn = fn;
+	space->fault_arg = arg;
+	return 0;
+}
+
+int vm_space_handle_fault(struct vm_space *space, const struct vm_fault *fault)
+{
+	/* Read once: the handler runs unlocked and may replace itself. */
+	vm_fault_handler_fn fn = space ? space->fault_fn : NULL;
+	if (!fn || !fault || fault->addr >= USER_SPACE_END)
+		return -EFAULT;
+	return fn(space, fault, space->fault_arg);
 }

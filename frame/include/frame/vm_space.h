@@ -78,4 +78,41 @@ struct vm_mapping {
  */
 int vm_query(struct vm_space *space, vaddr_t va, struct vm_mapping *out);
 
+/*
+ * Page-fault hook (issue 3): a service's policy for faults on user addresses
+ * of a space it owns (demand paging, copy-on-write, stack growth). The frame
+ * holds no policy: it reports the fault and retries the access if the hook
+ * says it resolved it.
+ */
+struct vm_fault {
+	vaddr_t addr;     /* the user address accessed (not page aligned) */
+	unsigned access;  /* VM_READ, VM_WRITE or VM_EXEC: what the access needed */
+	bool present;     /* a mapping was there but forbade the access */
+	bool from_user;   /* by the program itself (true) or by a frame user-copy on its behalf */
+};
+
+/*
+ * Return 0 once the access can succeed (e.g. after vm_map()), or a negative
+ * errno to let it fail (the program gets USER_RETURN_EXCEPTION, the kernel's
+ * copy -EFAULT). Called in task context with interrupts enabled, no frame
+ * lock held, in the task that faulted, with @space active: it may sleep and
+ * may call vm_map()/vm_unmap()/vm_protect() on @space.
+ */
+typedef int (*vm_fault_handler_fn)(struct vm_space *space, const struct vm_fault *fault,
+				   void *arg);
+
+/*
+ * Install @fn(@arg) as @space's fault handler (NULL removes it). The caller
+ * keeps ownership of @arg; it must stay valid while installed. The kernel
+ * space takes none: -EINVAL. Returns 0.
+ */
+int vm_space_set_fault_handler(struct vm_space *space, vm_fault_handler_fn fn, void *arg);
+
+/*
+ * Offer @fault to @space's handler: its result, or -EFAULT when there is
+ * none or @fault->addr is not a user address. The frame calls it; a service
+ * may too (to pre-fault a range).
+ */
+int vm_space_handle_fault(struct vm_space *space, const struct vm_fault *fault);
+
 #endif
