@@ -1,6 +1,7 @@
 /* x86_64 boot-CPU setup: feature detection, control registers (NX, WP, SSE for user), GDT/TSS/IDT. */
 #include <arch/cpu.h>
 #include <arch/time.h>
+#include <arch/user.h>
 #include <frame/log.h>
 #include <frame/string.h>
 #include <internal/arch.h>
@@ -63,7 +64,7 @@ void arch_cpu_init(void)
 	 */
 	write_cr0((read_cr0() & ~(CR0_EM | CR0_TS)) | CR0_MP | CR0_NE | CR0_WP);
 	uint64_t cr4 = read_cr4() | CR4_OSFXSR | CR4_OSXMMEXCPT | CR4_PGE;
-	/* SMEP: the kernel never executes user pages. SMAP waits for the user-access code (issue 3). */
+	/* SMEP: the kernel never executes user pages. SMAP: see user_arch_init() below. */
 	if (cpu_features.smep)
 		cr4 |= CR4_SMEP;
 	write_cr4(cr4);
@@ -73,6 +74,8 @@ void arch_cpu_init(void)
 
 	gdt_init();
 	idt_init();
+	/* Issue 3: SMAP, syscall/sysret MSRs, the FPU reset image (x87/SSE only: no XSAVE). */
+	user_arch_init();
 
 	pr_info("cpu: %s family %u model %u stepping %u%s%s%s%s%s\n", cpu_features.vendor,
 		cpu_features.family, cpu_features.model, cpu_features.stepping,

@@ -3,6 +3,8 @@
 #include <arch/cpu.h>
 #include <arch/trap.h>
 #include <arch/layout.h>
+#include <arch/extable.h>
+#include <arch/user.h>
 #include <frame/log.h>
 #include <internal/mm.h>
 #include <internal/panic.h>
@@ -189,7 +191,12 @@ void trap_dispatch(struct trap_frame *f)
 	unsigned v = (unsigned)f->vector & 0xff;
 	trap_handler_fn h = trap_handlers[v];
 
+	/* Issue 3: close SMAP windows; a trap from user mode saves its FPU state before any handler runs. */
+	user_trap_entry(f);
 	if (v < NR_EXCEPTIONS) {
+		/* Issue 3: a user-copy routine that faulted on user memory resumes at its fixup. */
+		if (!trap_from_user(f) && extable_fixup(f))
+			return;
 		if (!(h && h(f))) {
 			if (trap_from_user(f) && trap_user_hook && v != VEC_DOUBLE_FAULT &&
 			    v != VEC_MACHINE_CHECK) {
@@ -208,8 +215,6 @@ void trap_dispatch(struct trap_frame *f)
 	} else {
 		unexpected_interrupt(f);
 	}
-	if (trap_from_user(f) && trap_user_hook)
-		trap_user_hook(f);
 	/*
 	 * Issue 3: preemption point. After an interrupt (not an exception, which
 	 * may be on an IST stack) switch tasks if the running one's turn is over;
@@ -217,4 +222,7 @@ void trap_dispatch(struct trap_frame *f)
 	 */
 	if (v >= NR_EXCEPTIONS)
 		sched_irq_exit(f->rflags & RFLAGS_IF);
+	/* Issue 3: last, because the user-mode hook does not return (it unwinds to user_mode_execute()). */
+	if (trap_from_user(f) && trap_user_hook)
+		trap_user_hook(f);
 }
