@@ -11,6 +11,24 @@ HOST_SRCS := $(HOST_FRAME_SRCS) $(wildcard frame/host/*.c) \
 	$(filter-out %_ktest_only.c,$(wildcard test/kernel/*.c))
 HOST_OBJS := $(patsubst %.c,$(HOST_OUT)/obj/%.o,$(HOST_SRCS))
 
+# --- Services under test on the host (VFS, file systems, libraries) ---
+# Service code and its tests (test/services) see only the public frame API
+# and the kernel's headers, exactly as in the kernel build.
+HOST_SERVICE_CFLAGS := $(filter-out -Iframe -Iframe/host/include,$(HOST_CFLAGS)) -Ikernel/include
+HOST_SERVICE_SRCS := $(wildcard kernel/fs/*.c kernel/lib/*.c) \
+	$(filter-out %_ktest_only.c,$(wildcard test/services/*.c))
+HOST_OBJS += $(patsubst %.c,$(HOST_OUT)/obj/%.o,$(HOST_SERVICE_SRCS))
+
+$(HOST_OUT)/obj/kernel/%.o: kernel/%.c
+	@mkdir -p $(dir $@)
+	@$(ECHO_CC)
+	$(Q)$(HOST_CC) $(HOST_SERVICE_CFLAGS) -c $< -o $@
+$(HOST_OUT)/obj/test/services/%.o: test/services/%.c
+	@mkdir -p $(dir $@)
+	@$(ECHO_CC)
+	$(Q)$(HOST_CC) $(HOST_SERVICE_CFLAGS) -c $< -o $@
+# --- end of services block ---
+
 TEST_PARTS += host
 
 $(HOST_OUT)/obj/%.o: %.c
