@@ -66,6 +66,7 @@ $(GUEST_VMLINUX): $(GUEST_LINUX_BZIMAGE) $(GUEST_SRC)/tools/extract-vmlinux
 	$(GUEST_SRC)/tools/extract-vmlinux $< $@
 
 # The Linux oracle run: every case must pass and sessions must match the committed output.
+TEST_PARTS += linux guest
 test-linux: $(GUEST_VMLINUX) $(GUEST_INITRD) $(GUEST_CASES)
 	@echo "guest: booting Linux $(notdir $(GUEST_LINUX_BZIMAGE)) (log: $(GUEST_OUT)/linux.log)"
 	@start=$$(date +%s); kit/boot-qemu $(GUEST_VMLINUX) $(GUEST_INITRD) $(GUEST_OUT)/linux.log \
