@@ -25,19 +25,25 @@ static int may_delete(const struct cred *c, struct inode *dir, struct inode *vic
 	return 0;
 }
 
+struct empty_check {
+	struct dir_emit emit;
+	bool found;
+};
+
 static bool empty_actor(struct dir_emit *emit, const char *name, size_t len, uint64_t ino,
 			unsigned dtype, uint64_t next_pos)
 {
-	(void)emit, (void)name, (void)len, (void)ino, (void)dtype, (void)next_pos;
-	return false;	/* any entry past the dots: not empty, stop */
+	(void)name, (void)len, (void)ino, (void)dtype, (void)next_pos;
+	container_of(emit, struct empty_check, emit)->found = true;
+	return false;	/* one entry past the dots is enough */
 }
 
 bool dir_is_empty(struct inode *dir)
 {
-	struct dir_emit emit = { empty_actor };
+	struct empty_check c = { { empty_actor }, false };
 	uint64_t pos = 2;	/* past "." and ".." */
-	dir->ops->iterate(dir, &pos, &emit);
-	return pos == 2;
+	dir->ops->iterate(dir, &pos, &c.emit);
+	return !c.found;
 }
 
 int create_locked(struct nameidata *nd, uint32_t mode, uint64_t rdev, const char *target,
