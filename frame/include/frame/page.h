@@ -37,6 +37,18 @@ unsigned page_order(const struct page *page);
 /* Current number of references (0 only for free pages). */
 unsigned page_refcount(const struct page *page);
 
+/*
+ * Page contents (frame/mm/page_copy.c), for services that own a reference
+ * on @page: copy-on-write, file pages, zeroing a bss tail. page_copy copies
+ * the whole block (@dst and @src of the same order). The others access
+ * [@off, @off + @len) of the block: 0, or -EINVAL if that leaves the block.
+ * Touching a free block is a bug (panic), not an error.
+ */
+void page_copy(struct page *dst, const struct page *src);
+int page_read(const struct page *page, size_t off, void *buf, size_t len);
+int page_write(struct page *page, size_t off, const void *buf, size_t len);
+int page_zero(struct page *page, size_t off, size_t len);
+
 /* Pages currently free, and pages managed in total (free or allocated). */
 size_t page_count_free(void);
 size_t page_count_total(void);
