@@ -321,10 +321,16 @@ static int parse_header(struct unpacker *u)
  * them, or fewer when something that is not a cpio header starts where one
  * could (the caller decides whether that is a compressed member), or -errno.
  */
+/* A step that needs no input: an empty padding whose end has not been acted on yet. */
+static bool step_pending(const struct unpacker *u)
+{
+	return (u->state == ST_NAME_PAD || u->state == ST_DATA_PAD) && u->pad == 0;
+}
+
 static ssize_t feed(struct unpacker *u, const uint8_t *buf, size_t len)
 {
 	size_t i = 0;
-	while (i < len && !u->err) {
+	while ((i < len || step_pending(u)) && !u->err) {
 		size_t n;
 		switch (u->state) {
 		case ST_START:
