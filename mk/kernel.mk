@@ -7,7 +7,8 @@ SERVICE_SRCS := $(sort $(shell find kernel -name '*.c') $(SYSCALL_TABLE))
 # tree (so the boundary check sees it like any service file); test-abi fails
 # if the committed copy is stale.
 SYSCALL_TABLE := kernel/syscall/syscall_table.c
-KTEST_SRCS := $(sort $(wildcard test/kernel/*.c))
+# Service tests (test/services) join the test kernel, built as services (rule in sanitize.mk).
+KTEST_SRCS := $(sort $(wildcard test/kernel/*.c)) $(sort $(wildcard test/services/*.c))
 
 FRAME_OBJS := $(patsubst %,$(OUT)/obj/%.o,$(FRAME_SRCS))
 SERVICE_OBJS := $(patsubst %,$(OUT)/obj/%.o,$(SERVICE_SRCS))

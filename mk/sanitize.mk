@@ -47,6 +47,11 @@ $(SAN_OUT)/obj/test/kernel/%.c.o: test/kernel/%.c mk/config.mk mk/sanitize.mk
 	@mkdir -p $(dir $@)
 	@$(ECHO_CC)
 	$(Q)$(CC) $(FRAME_CFLAGS) $(call san_cflags,$<) -MMD -MP -c $< -o $@
+# Service tests see only what services see: the public frame API and kernel/include.
+$(SAN_OUT)/obj/test/services/%.c.o: test/services/%.c mk/config.mk mk/sanitize.mk
+	@mkdir -p $(dir $@)
+	@$(ECHO_CC)
+	$(Q)$(CC) $(SERVICE_CFLAGS) $(call san_cflags,$<) -MMD -MP -c $< -o $@
 
 $(SAN_FRAME_LIB): $(SAN_FRAME_OBJS)
 	@rm -f $@
