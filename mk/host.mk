@@ -15,7 +15,8 @@ HOST_OBJS := $(patsubst %.c,$(HOST_OUT)/obj/%.o,$(HOST_SRCS))
 # Service code and its tests (test/services) see only the public frame API
 # and the kernel's headers, exactly as in the kernel build.
 HOST_SERVICE_CFLAGS := $(filter-out -Iframe -Iframe/host/include,$(HOST_CFLAGS)) -Ikernel/include
-HOST_SERVICE_SRCS := $(wildcard kernel/fs/*.c kernel/lib/*.c) \
+# kernel/mm: process address spaces (issue 5).
+HOST_SERVICE_SRCS := $(wildcard kernel/fs/*.c kernel/lib/*.c kernel/mm/*.c kernel/tty/*.c) \
 	$(filter-out %_ktest_only.c,$(wildcard test/services/*.c))
 HOST_OBJS += $(patsubst %.c,$(HOST_OUT)/obj/%.o,$(HOST_SERVICE_SRCS))
 
