@@ -33,7 +33,7 @@ static void name_of(struct mm *mm, struct vma *v, char *name, size_t size)
 		v->obj->ops->path(v->obj, name, size);
 	else if (v->flags & VMA_STACK)
 		strlcpy(name, "[stack]", size);
-	else if (!v->obj && mm->start_brk && v->start <= mm->brk && v->end >= mm->start_brk)
+	else if (!v->obj && v->start < mm->brk && v->end > mm->start_brk)	/* Linux's vma_is_initial_heap() */
 		strlcpy(name, "[heap]", size);
 }
 
