@@ -9,4 +9,10 @@ void serial_write(const char *buf, size_t len);
 void vga_init(void);
 void vga_write(const char *buf, size_t len);
 
+/* Console input and raw output (frame/console.h); serial_input.c. */
+void serial_write_raw(const char *buf, size_t len);
+bool serial_available(void);
+/* UART loopback (MCR bit 4): output comes back as input, for tests; nothing reaches the line meanwhile. */
+void serial_set_loopback(bool on);
+
 #endif

@@ -49,3 +49,21 @@ void serial_write(const char *buf, size_t len)
 		serial_putc(buf[i]);
 	}
 }
+
+/*
+ * Added for the console tty (serial_input.c, frame/console.h): raw output,
+ * because the tty does its own "\n" -> "\r\n" (ONLCR) and may turn it off.
+ */
+void serial_write_raw(const char *buf, size_t len)
+{
+	if (!serial_present)
+		return;
+	for (size_t i = 0; i < len; i++)
+		serial_putc(buf[i]);
+}
+
+/* Added for serial_input.c: only a UART found at init may have its interrupt enabled. */
+bool serial_available(void)
+{
+	return serial_present;
+}
