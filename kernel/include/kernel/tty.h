@@ -1,0 +1,166 @@
+/* Terminals: struct tty, Linux's N_TTY line discipline, termios ioctls, job control hooks. */
+#ifndef KERNEL_TTY_H
+#define KERNEL_TTY_H
+
+#include <abi/termios.h>
+#include <frame/mutex.h>
+#include <frame/spinlock.h>
+#include <frame/types.h>
+#include <frame/wait.h>
+
+/* Input queue size, Linux's N_TTY_BUF_SIZE; a power of two. */
+#define TTY_BUF_SIZE 4096
+/* Echoes held back while output is stopped (^S); more are dropped. */
+#define TTY_ECHO_HOLD 256
+
+/* read/write flags (the file's O_NONBLOCK, as the VFS passes it). */
+#define TTY_NONBLOCK 0x800
+
+struct tty;
+
+/* The device under a tty: where processed output goes. */
+struct tty_driver_ops {
+	/*
+	 * Send @n bytes to the device. Called from task and interrupt context
+	 * (echoes are written while input is received), with the tty's spin
+	 * lock held for echoes: it must not sleep or call back into the tty.
+	 */
+	void (*write)(struct tty *tty, const char *buf, size_t n);
+};
+
+/*
+ * What the tty needs from the process layer (sessions, process groups,
+ * signals). Ids are Linux's pid_t values; 0 means "none". The process
+ * engineer implements these; tty_set_session_ops(NULL) restores the defaults,
+ * which model one session (sid = pgid = pid = 1) whose every caller is in the
+ * foreground, that records its controlling tty, and drops signals.
+ */
+struct tty_session_ops {
+	/* The calling process's pid, process group and session. */
+	int32_t (*current_pid)(void);
+	int32_t (*current_pgid)(void);
+	int32_t (*current_sid)(void);
+	/* The caller's controlling terminal, or NULL. */
+	struct tty *(*current_ctty)(void);
+	/* Make @tty (NULL: none) the caller's controlling terminal (TIOCSCTTY, TIOCNOTTY). */
+	void (*set_current_ctty)(struct tty *tty);
+	/* Every process of session @sid loses its controlling terminal (its leader gave it up). */
+	void (*session_clear_ctty)(int32_t sid);
+	/* Session of process group @pgid: its sid, or -ESRCH if no such group. */
+	int32_t (*pgrp_session)(int32_t pgid);
+	/* True if a process group is orphaned (POSIX: no parent in another group of the same session). */
+	bool (*pgrp_orphaned)(int32_t pgid);
+	/* True if the caller ignores or blocks @sig. */
+	bool (*current_ignores)(int sig);
+	/*
+	 * Send @sig to every process of group @pgid. Called from interrupt
+	 * context too (^C arrives in the console's interrupt handler), never
+	 * with a tty lock held; must not sleep.
+	 */
+	void (*signal_pgrp)(int32_t pgid, int sig);
+	/*
+	 * True if the caller has a signal that should end an interruptible
+	 * sleep (kernel/signal.h: signal_pending(thread_current())). Blocking
+	 * tty calls check it before each sleep and return -ERESTARTSYS; the
+	 * sender wakes the sleeper with task_wake() (or tty_kick()).
+	 */
+	bool (*signal_pending)(void);
+	/* True if the caller may take a terminal from another session (CAP_SYS_ADMIN). */
+	bool (*current_capable_admin)(void);
+};
+
+/* Install the process layer's hooks (NULL: the defaults); the struct must stay alive. */
+void tty_set_session_ops(const struct tty_session_ops *ops);
+
+struct tty {
+	/* Private to kernel/tty; read through the calls below. */
+	spinlock_t lock;		/* input queue, termios, flow state; taken by interrupts */
+	struct mutex write_lock;	/* one writer at a time, so writes are not interleaved */
+	const char *name;
+	const struct tty_driver_ops *driver;
+	void *driver_data;
+
+	struct termios termios;
+	struct winsize winsize;
+	int32_t pgrp;			/* foreground process group, 0 for none */
+	int32_t session;		/* session it controls, 0 for none */
+
+	/* Input: byte ring indexed by free-running counters masked to TTY_BUF_SIZE. */
+	uint8_t buf[TTY_BUF_SIZE];
+	uint64_t line_end[TTY_BUF_SIZE / 64];	/* a byte that ends a canonical line */
+	size_t read_tail;		/* next byte to read */
+	size_t canon_head;		/* end of complete lines (canonical reads stop here) */
+	size_t read_head;		/* end of everything received */
+	bool lnext;			/* next byte is literal (VLNEXT seen) */
+	bool erasing;			/* ECHOPRT: inside a "\...." erase sequence */
+
+	/* Output. */
+	unsigned column;		/* cursor column as output processing tracks it */
+	unsigned canon_column;		/* column where the line being edited began */
+	bool stopped;			/* ^S or TCOOFF: output waits */
+	bool tco_stopped;		/* stopped by TCOOFF, which ^Q/IXANY do not undo */
+	char echo_hold[TTY_ECHO_HOLD];
+	size_t echo_held;
+
+	struct wait_queue read_wq;	/* readers waiting for input */
+	struct wait_queue write_wq;	/* writers waiting for output to restart */
+
+	/* Counters (tty_stats()). */
+	uint64_t dropped;		/* input bytes refused because the queue was full */
+};
+
+/*
+ * Set up @tty with Linux's console defaults (termios as tty_std_termios,
+ * 24x80), on @driver (kept by the caller). @name (kept) appears in logs.
+ */
+void tty_init(struct tty *tty, const char *name, const struct tty_driver_ops *driver,
+	      void *driver_data);
+
+/* Linux's default termios for a new terminal. */
+void tty_default_termios(struct termios *t);
+
+/*
+ * Bytes from the device: input processing, echo, signals, flow control.
+ * Any context (the console calls it from its interrupt handler).
+ */
+void tty_receive(struct tty *tty, const uint8_t *bytes, size_t n);
+
+/*
+ * read(2): at most @n bytes into the kernel buffer @buf (the caller copies
+ * them out). Canonical mode returns at most one line, 0 at end of file (VEOF
+ * on an empty line); non-canonical mode follows VMIN/VTIME. @flags:
+ * TTY_NONBLOCK. Returns the count, or -EAGAIN (nonblocking, nothing to read),
+ * -ERESTARTSYS (signal pending before anything was read), -EIO (background
+ * read that cannot be stopped with SIGTTIN), -EINTR never.
+ */
+ssize_t tty_read(struct tty *tty, void *buf, size_t n, int flags);
+
+/*
+ * write(2) from the kernel buffer @buf: output processing (OPOST ...), then
+ * the driver. Waits while output is stopped (^S). Returns the count written,
+ * or -EAGAIN / -ERESTARTSYS / -EIO when nothing was written.
+ */
+ssize_t tty_write(struct tty *tty, const void *buf, size_t n, int flags);
+
+/*
+ * ioctl(2) with the argument already copied in (@arg points to a kernel
+ * struct termios / winsize / int32_t as the request needs; results are
+ * written back through it, the caller copies them out). Integer arguments
+ * (TCFLSH, TCXONC, TCSBRK, TIOCSCTTY) are passed in @val. @readable: the file
+ * was opened for reading (TIOCSCTTY needs it). Returns 0, a count, or
+ * -ENOTTY (unknown request), -EINVAL, -EPERM, -ESRCH, -EIO, -ERESTARTSYS.
+ */
+long tty_ioctl(struct tty *tty, unsigned cmd, void *arg, unsigned long val, bool readable);
+
+/* Bytes a read could return now (FIONREAD): complete lines in canonical mode. */
+size_t tty_input_available(struct tty *tty);
+
+/* Wake every task sleeping in @tty so it re-checks signal_pending() and its condition. */
+void tty_kick(struct tty *tty);
+
+/* The console tty: serial console input and output; started by tty_console_init(). */
+struct tty *tty_console(void);
+/* Wire the frame's console to the console tty. 0, or -ENODEV (output only: no input device). */
+int tty_console_init(void);
+
+#endif
