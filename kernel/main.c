@@ -1,26 +1,128 @@
-/* The services' entry point: what Cadre does once the frame has the machine up. */
+/*
+ * The services' entry point: set up the root file system from the
+ * initramfs, open the console, and start the first program, as Linux does
+ * for an initramfs boot.
+ */
+#include <abi/fcntl.h>
 #include <frame/boot.h>
+#include <frame/errno.h>
 #include <frame/log.h>
+#include <frame/sched.h>
 #include <frame/string.h>
+#include <kernel/tty.h>
+#include <kernel/file.h>
+#include <kernel/fs.h>
+#include <kernel/proc.h>
+#include <kernel/vfs.h>
 
-static const char *initrd_format(void)
+#define MAX_INIT_ARGS 32
+#define MAX_INIT_ENVS 32
+
+static const char *init_argv[MAX_INIT_ARGS + 2];
+static const char *init_envp[MAX_INIT_ENVS + 3] = { "HOME=/", "TERM=linux" };
+static char words[4096];
+
+/* Parameters the kernel itself takes; the rest go to init, as Linux passes them. */
+static bool kernel_param(const char *w)
 {
-	unsigned char magic[6];
-	if (boot_initrd_read(0, magic, sizeof(magic)) != (ssize_t)sizeof(magic))
-		return "too short to be an archive";
-	if (memcmp(magic, "070701", 6) == 0)
-		return "cpio (newc)";
-	if (magic[0] == 0x1f && magic[1] == 0x8b)
-		return "gzip";
-	return "unrecognised (not cpio newc or gzip)";
+	static const char *const own[] = {
+		"loglevel", "quiet", "console", "ktest", "init", "rdinit", "root",
+		"ro", "rw", "mitigations", "panic", "earlyprintk", "nokaslr",
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(own); i++) {
+		size_t n = strlen(own[i]);
+		if (strncmp(w, own[i], n) == 0 && (w[n] == '\0' || w[n] == '='))
+			return true;
+	}
+	return false;
+}
+
+/* Words with '=' become init's environment, the others its arguments (after "--" all are arguments). */
+static void split_cmdline(void)
+{
+	strlcpy(words, boot_cmdline(), sizeof(words));
+	size_t argc = 1, envc = 2;
+	bool after_dashes = false;
+	for (char *s = words; *s;) {
+		while (*s == ' ')
+			*s++ = '\0';
+		if (!*s)
+			break;
+		char *w = s;
+		while (*s && *s != ' ')
+			s++;
+		if (*s)
+			*s++ = '\0';
+		if (!after_dashes && strcmp(w, "--") == 0) {
+			after_dashes = true;
+			continue;
+		}
+		if (!after_dashes && kernel_param(w))
+			continue;
+		if (!after_dashes && strchr(w, '=')) {
+			if (envc < MAX_INIT_ENVS)
+				init_envp[envc++] = w;
+		} else if (argc < MAX_INIT_ARGS) {
+			init_argv[argc++] = w;
+		}
+	}
+	init_argv[argc] = NULL;
+	init_envp[envc] = NULL;
+}
+
+static int try_init(const struct path *root, const char *path, struct file *console)
+{
+	init_argv[0] = path;
+	int err = proc_start_init(root, path, init_argv, init_envp, console);
+	if (err && err != -ENOENT)
+		pr_err("Failed to execute %s (error %d)\n", path, err);
+	return err;
 }
 
 void kernel_main(void)
 {
-	size_t size = boot_initrd_size();
-	if (size == 0)
-		pr_notice("initramfs: none given; nothing to run\n");
-	else
-		pr_notice("initramfs: %zu bytes, %s\n", size, initrd_format());
-	pr_notice("Cadre: no user-space support yet (issue 5); powering off\n");
+	static char rdinit[256] = "/init", init[256];
+	struct path root;
+	struct initramfs_stats stats = { 0 };
+
+	tmpfs_register();
+	tty_console_init();
+	if (vfs_mount_root("tmpfs", NULL, &root)) {
+		pr_err("Cadre: no root file system\n");
+		return;
+	}
+	if (boot_initrd_size() == 0) {
+		pr_notice("initramfs: none given\n");
+	} else {
+		int err = initramfs_unpack_boot(&root, &stats);
+		if (err)
+			pr_err("initramfs: unpacking failed (error %d); continuing with what was unpacked\n", err);
+		pr_info("initramfs: %u files, %u directories, %u symlinks, %u nodes, %lu bytes\n",
+			stats.files, stats.dirs, stats.symlinks, stats.nodes,
+			(unsigned long)stats.bytes);
+	}
+
+	struct file *console = NULL;
+	struct vfs_ctx ctx = { .cred = &(struct cred){ 0 }, .root = root, .cwd = root };
+	if (vfs_open(&ctx, NULL, "/dev/console", O_RDWR, 0, &console))
+		pr_warn("Warning: unable to open an initial console.\n");
+
+	split_cmdline();
+	boot_param("rdinit", rdinit, sizeof(rdinit));
+	bool have_init = boot_param("init", init, sizeof(init)) > 0;
+	const char *fallbacks[] = { "/sbin/init", "/etc/init", "/bin/init", "/bin/sh" };
+	int err = try_init(&root, rdinit, console);
+	if (err && have_init)
+		err = try_init(&root, init, console);
+	for (size_t i = 0; err && !have_init && i < ARRAY_SIZE(fallbacks); i++)
+		err = try_init(&root, fallbacks[i], console);
+	if (console)
+		file_put(console);
+	if (err) {
+		pr_err("No working init found. Try passing init= option to kernel.\n");
+		return;
+	}
+	/* Init runs in its own task now; this one has nothing left to do. */
+	for (;;)
+		sched_sleep_ns(1000000000ULL * 3600);
 }

@@ -4,6 +4,7 @@
 #include <frame/irq.h>
 #include <frame/panic.h>
 #include <frame/sched.h>
+#include <frame/vm_space.h>
 #include <frame/timer.h>
 #include <sched/sched_internal.h>
 #include <sync/sync_internal.h>
@@ -104,6 +105,8 @@ static void schedule_irqs_off(bool preempt)
 	c->switched_from = prev;
 	c->switches++;
 	uint64_t top = next->stack.page ? (uint64_t)next->stack.base + next->stack.size : 0;
+	if (next->space && next->space != vm_space_current())
+		vm_space_activate(next->space);
 	arch_task_switch(&prev->ctx, &next->ctx, top);
 	/* Running as prev again, switched back to by some later switch. */
 	sched_finish_switch();

@@ -9,6 +9,7 @@
 #include <frame/spinlock.h>
 #include <frame/string.h>
 #include <frame/task.h>
+#include <frame/vm_space.h>
 #include <frame/wait.h>
 #include <sched/sched_internal.h>
 #include <task/task_internal.h>
@@ -229,6 +230,13 @@ int task_set_priority(struct task *t, int prio)
 uint64_t task_cpu_ticks(const struct task *t)
 {
 	return __atomic_load_n(&t->cpu_ticks, __ATOMIC_RELAXED);
+}
+
+void task_set_vm_space(struct task *t, struct vm_space *space)
+{
+	t->space = space;
+	if (t == task_current() && space && space != vm_space_current())
+		vm_space_activate(space);
 }
 
 void task_set_data(struct task *t, void *data)

@@ -41,6 +41,7 @@ struct task {
 	struct sched_entity se;
 	uint64_t cpu_ticks;
 	void *data;
+	struct vm_space *space;  /* activated when switched in; NULL: leave as is */
 	struct task *dead_next;  /* reaper's list */
 	struct task *all_next, *all_prev;
 };

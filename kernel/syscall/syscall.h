@@ -9,7 +9,12 @@ struct syscall_args {
 	uint64_t a[6];
 };
 
-/* A handler returns the result, or a negative errno. */
+/*
+ * A handler returns the result, or a negative errno; SYSCALL_RET_KEEP_REGS
+ * when it has set the user registers itself (execve, rt_sigreturn).
+ */
+#define SYSCALL_RET_KEEP_REGS (-4096 - 1)
+
 typedef int64_t (*syscall_fn)(const struct syscall_args *args);
 
 struct syscall_desc {

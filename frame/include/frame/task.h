@@ -25,6 +25,7 @@
 #include <frame/types.h>
 
 struct task;
+struct vm_space;
 
 /* A task's body; its return value becomes the exit code (as task_exit()). */
 typedef int (*task_fn)(void *arg);
@@ -98,6 +99,15 @@ bool task_has_exited(const struct task *task);
 
 /* Scheduler ticks during which @task was the one running (its CPU time, in ticks). */
 uint64_t task_cpu_ticks(const struct task *task);
+
+/*
+ * The address space @task runs in: the scheduler activates it whenever the
+ * task is switched in, so a task's user-memory accesses always see its own
+ * space, preempted or not. NULL (the default) leaves whatever space is
+ * active, which is right for kernel-only tasks. The caller keeps @space alive
+ * while the task may run with it.
+ */
+void task_set_vm_space(struct task *task, struct vm_space *space);
 
 /*
  * One pointer of per-task data owned by the code that created the task (a

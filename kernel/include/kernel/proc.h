@@ -1,0 +1,149 @@
+/*
+ * Processes and threads: the Linux process model over the frame's tasks.
+ * A thread is one frame task running a user_context in a loop; a process is
+ * what its threads share (address space, descriptors, file-system context,
+ * credentials, signal handlers, limits) plus its place in the process tree.
+ */
+#ifndef KERNEL_PROC_H
+#define KERNEL_PROC_H
+
+#include <abi/resource.h>
+#include <frame/mutex.h>
+#include <frame/types.h>
+#include <frame/user.h>
+#include <frame/wait.h>
+#include <kernel/cred.h>
+#include <kernel/signal.h>
+#include <kernel/vfs.h>
+
+#define PID_MAX 32768
+#define PROC_COMM_LEN 16
+
+struct mm;
+struct fdtable;
+struct file;
+struct task;
+
+enum proc_state {
+	PROC_RUNNING,
+	PROC_ZOMBIE,	/* exited, waiting for its parent to reap it */
+};
+
+struct process {
+	int pid;
+	int pgid;
+	int sid;
+	enum proc_state state;
+	int exit_status;	/* wait(2) status word, valid when a zombie */
+	int exit_signal;	/* sent to the parent at exit (clone's CSIGNAL; SIGCHLD for fork) */
+	/* Stop/continue reports waiting for wait(WUNTRACED/WCONTINUED). */
+	int stop_report;	/* signal that stopped it, 0 if none unreported */
+	bool continued_report;
+	bool stopped;
+	struct wait_queue stop_wait;	/* stopped threads sleep here until SIGCONT */
+
+	/* The tree; changed under proc_tree_lock. */
+	struct process *parent;
+	struct process *children;	/* first child */
+	struct process *sibling;	/* next child of the same parent */
+	struct wait_queue child_wait;	/* where this process's wait4 sleeps */
+	uint64_t child_events;		/* bumped (under the tree lock) on each child state change */
+
+	struct thread *threads;		/* list via thread.next */
+	unsigned nthreads;
+	bool exiting;			/* exit_group in progress */
+
+	struct mm *mm;
+	struct fdtable *fds;
+	struct vfs_ctx fs;		/* fs.cred points at cred */
+	struct cred cred;
+	struct rlimit rlim[RLIM_NLIMITS];
+	struct sighand *sighand;
+	kernel_sigset_t shared_pending;	/* sent to the process as a whole */
+	struct sigqueue *shared_queue;
+
+	char comm[PROC_COMM_LEN];
+	char exe[256];			/* path of the program, for /proc/pid/exe */
+	bool exe_done;			/* has exec'd since fork (setpgid EACCES) */
+	vaddr_t arg_start, arg_end, env_start, env_end;	/* for /proc/pid/{cmdline,environ} */
+	uint64_t start_ns;
+	uint64_t utime_ticks, stime_ticks;		/* of exited threads */
+	uint64_t child_utime_ticks, child_stime_ticks;	/* of reaped children */
+	struct tty *ctty;		/* controlling terminal, NULL if none */
+	/* vfork: the parent thread sleeps on its process's vfork_wait until this child execs or exits. */
+	struct thread *vfork_waiter;
+	struct wait_queue vfork_wait;
+};
+
+struct thread {
+	int tid;
+	struct process *proc;
+	struct task *task;
+	struct thread *next;		/* in proc->threads */
+	vaddr_t clear_child_tid;	/* set_tid_address / CLONE_CHILD_CLEARTID */
+	vaddr_t robust_list;
+	size_t robust_len;
+	struct thread_sig sig;
+	bool exiting;
+	int exit_code;			/* exit(2)'s code, when this thread leaves alone */
+	bool vfork_done;		/* the vfork child let this thread go on */
+	int64_t syscall_ret;		/* result of the last system call, for restarts */
+	bool in_syscall;		/* signal delivery after a system call */
+	struct user_context ctx;	/* 16-byte aligned (FPU image) */
+};
+
+/* The thread running the current system call, and its process. */
+struct thread *thread_current(void);
+struct process *process_current(void);
+
+/* Lookups by id; NULL if there is none. Callers hold proc_tree_lock. */
+struct process *process_find(int pid);
+struct thread *thread_find(int tid);
+
+/*
+ * The big lock of the process tree (parents, children, pids, pgids,
+ * sessions, zombie state). Held only for short, non-blocking sections
+ * except where a function says otherwise.
+ */
+void proc_tree_lock(void);
+void proc_tree_unlock(void);
+
+/* Iterate over all processes under proc_tree_lock: first, then next. */
+struct process *process_first(void);
+struct process *process_next(struct process *p);
+
+/*
+ * Start the first user program: @path with @argv/@envp (kept by the caller
+ * until this returns), as pid 1, in the file system at @root, with
+ * descriptors 0-2 on @console (may be NULL). Returns a negative errno if it
+ * cannot be started; otherwise the program runs in its own task and this
+ * returns 0.
+ */
+int proc_start_init(const struct path *root, const char *path, const char *const *argv,
+		    const char *const *envp, struct file *console);
+
+/*
+ * Replace the current process's program (execve). The strings are kernel
+ * copies. On success the caller's user context has been reset to the new
+ * program and 0 is returned; on failure the old program is untouched
+ * (errors before the point of no return) or the process is killed.
+ */
+int proc_exec(const char *path, const char *const *argv, const char *const *envp);
+
+/* End the current thread (exit) or the whole process (exit_group); never return. */
+_Noreturn void proc_exit_thread(int code);
+_Noreturn void proc_exit_group(int status);
+
+/* Kill the whole process with a wait status (a fatal signal's). */
+void proc_kill_group(struct process *p, int status);
+
+/* A vfork child execs or exits: let its parent go on (under proc_tree_lock). */
+void proc_vfork_release(struct process *child);
+
+/* Wait status words, as wait(2) encodes them. */
+#define W_EXITCODE(code) (((code) & 0xff) << 8)
+#define W_SIGNALED(sig, core) ((sig) | ((core) ? 0x80 : 0))
+#define W_STOPCODE(sig) (((sig) << 8) | 0x7f)
+#define W_CONTINUED 0xffff
+
+#endif

@@ -1,0 +1,308 @@
+/*
+ * execve: find the program (following #! scripts), plan its ELF image, build
+ * a fresh address space with the initial stack, and only then — past the
+ * point of no return — swap it in and reset what exec resets.
+ */
+#include <abi/auxv.h>
+#include <abi/errno.h>
+#include <abi/fcntl.h>
+#include <abi/stat.h>
+#include <frame/heap.h>
+#include <frame/string.h>
+#include <frame/task.h>
+#include <frame/vm_io.h>
+#include <kernel/exec.h>
+#include <kernel/fdtable.h>
+#include <kernel/file.h>
+#include <kernel/mm.h>
+#include <kernel/proc.h>
+#include <kernel/random.h>
+#include <kernel/signal.h>
+#include <kernel/vfs.h>
+#include "exec_internal.h"
+#include "proc_internal.h"
+
+#define SCRIPT_DEPTH_MAX 4	/* Linux allows a few levels of interpreters */
+#define SCRIPT_LINE_MAX 256
+#define STACK_ARGS_MAX (MM_INITIAL_STACK_SIZE - 4096)	/* the rest is for the program */
+
+static ssize_t exec_read(void *file, uint64_t off, void *buf, size_t len)
+{
+	return vfs_pread(file, buf, len, (int64_t)off);
+}
+
+/* Open @path for execution: a regular file with an x bit the caller may use. */
+static int open_exec(struct process *p, const char *path, struct file **out)
+{
+	struct path found;
+	int err = vfs_lookup(&p->fs, NULL, path, LOOKUP_FOLLOW, &found);
+	if (err)
+		return err;
+	struct inode *ino = found.inode;
+	if ((ino->mode & S_IFMT) != S_IFREG)
+		err = -EACCES;
+	else
+		err = vfs_access(&p->cred, ino, 1 /* X_OK */);
+	/* Root may execute only if someone may: some x bit must be set. */
+	if (!err && !(ino->mode & (S_IXUSR | S_IXGRP | S_IXOTH)))
+		err = -EACCES;
+	if (!err)
+		err = vfs_open_path(&p->cred, &found, O_RDONLY, out);
+	path_put(&found);
+	return err;
+}
+
+static size_t count_strings(const char *const *v)
+{
+	size_t n = 0;
+	while (v && v[n])
+		n++;
+	return n;
+}
+
+/*
+ * "#!interpreter [one argument]": the new argv is interpreter, [argument],
+ * the script's path, then argv[1..]. Returns 0 with *new_argv (kmalloc'ed
+ * array, strings in *buf) set, 1 if this is not a script, or an error.
+ */
+static int parse_script(struct file *f, const char *path, const char *const *argv,
+			const char ***new_argv, char **buf)
+{
+	char *line = kmalloc(SCRIPT_LINE_MAX + 1);
+	if (!line)
+		return -ENOMEM;
+	ssize_t n = vfs_pread(f, line, SCRIPT_LINE_MAX, 0);
+	if (n < 2 || line[0] != '#' || line[1] != '!') {
+		kfree(line);
+		return n < 0 ? (int)n : 1;
+	}
+	line[n] = '\0';
+	char *end = strchr(line, '\n');
+	if (!end) {
+		/* A first line longer than we read: Linux refuses such scripts. */
+		if ((size_t)n == SCRIPT_LINE_MAX) {
+			kfree(line);
+			return -ENOEXEC;
+		}
+		end = line + n;
+	}
+	*end = '\0';
+	char *s = line + 2;
+	while (*s == ' ' || *s == '\t')
+		s++;
+	char *interp = s;
+	while (*s && *s != ' ' && *s != '\t')
+		s++;
+	char *arg = NULL;
+	if (*s) {
+		*s++ = '\0';
+		while (*s == ' ' || *s == '\t')
+			s++;
+		if (*s) {
+			arg = s;
+			/* The argument is the rest of the line, trailing blanks dropped. */
+			char *e = arg + strlen(arg);
+			while (e > arg && (e[-1] == ' ' || e[-1] == '\t'))
+				*--e = '\0';
+		}
+	}
+	if (!*interp) {
+		kfree(line);
+		return -ENOEXEC;
+	}
+	size_t argc = count_strings(argv);
+	const char **v = kmalloc((argc + 4) * sizeof(*v));
+	if (!v) {
+		kfree(line);
+		return -ENOMEM;
+	}
+	size_t k = 0;
+	v[k++] = interp;
+	if (arg)
+		v[k++] = arg;
+	v[k++] = path;
+	for (size_t i = 1; i < argc; i++)
+		v[k++] = argv[i];
+	v[k] = NULL;
+	*new_argv = v;
+	*buf = line;
+	return 0;
+}
+
+/* Build the new address space and initial registers; nothing of the caller is touched. */
+static int load_program(struct process *p, struct file *f, const char *path,
+			const char *const *argv, const char *const *envp,
+			struct mm **out_mm, vaddr_t *entry, vaddr_t *sp, struct exec_plan *plan)
+{
+	int err = exec_plan_elf(exec_read, f, f->path.inode->size, plan);
+	if (err)
+		return err;
+	if (plan->interp[0])
+		return -ENOEXEC;	/* dynamically linked: no program interpreter support yet */
+
+	struct mm *mm = mm_create();
+	if (!mm)
+		return -ENOMEM;
+	struct mm_limits limits = {
+		.as = p->rlim[RLIMIT_AS].rlim_cur,
+		.data = p->rlim[RLIMIT_DATA].rlim_cur,
+		.stack = p->rlim[RLIMIT_STACK].rlim_cur,
+	};
+	mm_set_limits(mm, &limits);
+	struct mm_object *obj = exec_file_object(f);
+	if (!obj) {
+		mm_put(mm);
+		return -ENOMEM;
+	}
+	err = mm_load_elf(mm, plan, obj);
+	mm_object_put(obj);
+	if (err) {
+		mm_put(mm);
+		return err;
+	}
+
+	uint8_t random[16];
+	random_bytes(random, sizeof(random));
+	struct exec_auxv aux[] = {
+		{ AT_PHDR, plan->phdr },
+		{ AT_PHENT, plan->phentsize },
+		{ AT_PHNUM, plan->phnum },
+		{ AT_PAGESZ, PAGE_SIZE },
+		{ AT_BASE, 0 },
+		{ AT_FLAGS, 0 },
+		{ AT_ENTRY, plan->entry },
+		{ AT_UID, p->cred.uid },
+		{ AT_EUID, p->cred.euid },
+		{ AT_GID, p->cred.gid },
+		{ AT_EGID, p->cred.egid },
+		{ AT_SECURE, 0 },
+		{ AT_HWCAP, 0x178bfbff },	/* the CPUID.1:EDX features an x86_64 CPU has */
+		{ AT_CLKTCK, 100 },
+		{ AT_MINSIGSTKSZ, 2048 },
+	};
+	struct exec_stack_args sa = { argv, envp, path, random, aux, ARRAY_SIZE(aux) };
+	uint8_t *buf = kmalloc(STACK_ARGS_MAX);
+	if (!buf) {
+		mm_put(mm);
+		return -ENOMEM;
+	}
+	vaddr_t top = mm_stack_top(mm);
+	size_t used;
+	err = exec_build_stack(&sa, top, buf, STACK_ARGS_MAX, sp, &used);
+	if (!err) {
+		/* The new space is not active: write the stack through the mm. */
+		err = proc_mem_write(mm, *sp, buf + STACK_ARGS_MAX - used, used);
+	}
+	kfree(buf);
+	if (err) {
+		mm_put(mm);
+		return err;
+	}
+	*entry = plan->entry;
+	*out_mm = mm;
+	return 0;
+}
+
+/* Where argv and envp strings landed, for /proc/pid/cmdline and environ. */
+static void note_args(struct process *p, vaddr_t sp)
+{
+	/* The stack holds argc, argv[], NULL, envp[], NULL; the strings sit above. */
+	uint64_t argc = 0, first = 0, last = 0;
+	p->arg_start = p->arg_end = p->env_start = p->env_end = 0;
+	if (proc_mem_read(p->mm, sp, &argc, 8) || argc == 0)
+		return;
+	if (proc_mem_read(p->mm, sp + 8, &first, 8) || proc_mem_read(p->mm, sp + 8 * argc, &last, 8))
+		return;
+	p->arg_start = first;
+	p->arg_end = last + proc_mem_strlen(p->mm, last, EXEC_MAX_ARG_STRLEN) + 1;
+	uint64_t env0 = 0;
+	vaddr_t envv = sp + 8 * (argc + 2);
+	if (proc_mem_read(p->mm, envv, &env0, 8) || !env0) {
+		p->env_start = p->env_end = p->arg_end;
+		return;
+	}
+	uint64_t e = env0, next;
+	for (vaddr_t at = envv + 8; !proc_mem_read(p->mm, at, &next, 8) && next; at += 8)
+		e = next;
+	p->env_start = env0;
+	p->env_end = e + proc_mem_strlen(p->mm, e, EXEC_MAX_ARG_STRLEN) + 1;
+}
+
+static const char *base_name(const char *path)
+{
+	const char *b = path;
+	for (const char *s = path; *s; s++)
+		if (*s == '/' && s[1])
+			b = s + 1;
+	return b;
+}
+
+static int exec_at_depth(const char *path, const char *const *argv,
+			 const char *const *envp, int depth)
+{
+	struct thread *t = thread_current();
+	struct process *p = t->proc;
+	struct file *f;
+	int err = open_exec(p, path, &f);
+	if (err)
+		return err;
+
+	const char **script_argv = NULL;
+	char *script_buf = NULL;
+	err = parse_script(f, path, argv, &script_argv, &script_buf);
+	if (err <= 0) {
+		file_put(f);
+		if (err == 0) {
+			err = depth >= SCRIPT_DEPTH_MAX ? -ELOOP :
+			      exec_at_depth(script_argv[0], script_argv, envp, depth + 1);
+			kfree(script_argv);
+			kfree(script_buf);
+		}
+		return err;
+	}
+
+	struct mm *mm;
+	vaddr_t entry, sp;
+	struct exec_plan *plan = kmalloc(sizeof(*plan));
+	if (!plan) {
+		file_put(f);
+		return -ENOMEM;
+	}
+	err = load_program(p, f, path, argv, envp, &mm, &entry, &sp, plan);
+	kfree(plan);
+	file_put(f);
+	if (err)
+		return err;
+
+	/* Point of no return: the old program is gone from here on. */
+	struct mm *old = p->mm;
+	p->mm = mm;
+	task_set_vm_space(t->task, mm_vm_space(mm));
+	user_context_init(&t->ctx, entry, sp);
+	user_context_set_vm_space(&t->ctx, mm_vm_space(mm));
+	if (old)
+		mm_put(old);
+	if (p->fds)
+		fdtable_close_on_exec(p->fds);
+	signal_exec_reset(p);
+	t->sig.altstack_sp = 0;
+	t->sig.altstack_size = 0;
+	t->sig.altstack_flags = SS_DISABLE;
+	t->clear_child_tid = 0;
+	strlcpy(p->comm, base_name(path), sizeof(p->comm));
+	strlcpy(p->exe, path, sizeof(p->exe));
+	p->exe_done = true;
+	note_args(p, sp);
+	/* A vfork parent may go on now. */
+	proc_tree_lock();
+	proc_vfork_release(p);
+	proc_tree_unlock();
+	return 0;
+}
+
+int proc_exec(const char *path, const char *const *argv, const char *const *envp)
+{
+	if (process_current()->nthreads > 1)
+		return -EBUSY;	/* other threads must be killed first: not yet done */
+	return exec_at_depth(path, argv, envp, 0);
+}

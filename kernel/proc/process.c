@@ -1,0 +1,208 @@
+/* The process and thread tables, the tree lock, and creating and freeing process records. */
+#include <abi/errno.h>
+#include <frame/clock.h>
+#include <frame/heap.h>
+#include <frame/string.h>
+#include <frame/task.h>
+#include <kernel/fdtable.h>
+#include <kernel/mm.h>
+#include <kernel/proc.h>
+#include "proc_internal.h"
+
+static struct mutex tree_lock = MUTEX_INIT("proc tree");
+/* Ids are shared by processes and threads, as on Linux: a process's pid is its first thread's tid. */
+static struct process *pid_table[PID_MAX];
+static struct thread *tid_table[PID_MAX];
+static int last_id;
+
+void proc_tree_lock(void)
+{
+	mutex_lock(&tree_lock);
+}
+
+void proc_tree_unlock(void)
+{
+	mutex_unlock(&tree_lock);
+}
+
+struct thread *thread_current(void)
+{
+	return task_data(task_current());
+}
+
+struct process *process_current(void)
+{
+	struct thread *t = thread_current();
+	return t ? t->proc : NULL;
+}
+
+struct process *process_find(int pid)
+{
+	return pid > 0 && pid < PID_MAX ? pid_table[pid] : NULL;
+}
+
+struct thread *thread_find(int tid)
+{
+	return tid > 0 && tid < PID_MAX ? tid_table[tid] : NULL;
+}
+
+struct process *process_first(void)
+{
+	return process_next_after(0);
+}
+
+struct process *process_next(struct process *p)
+{
+	return process_next_after(p->pid);
+}
+
+struct process *process_next_after(int pid)
+{
+	for (int i = pid + 1; i < PID_MAX; i++)
+		if (pid_table[i])
+			return pid_table[i];
+	return NULL;
+}
+
+/* Lowest free id above the last one handed out, wrapping like Linux's pid allocator. */
+int id_alloc(void)
+{
+	for (int n = 0; n < PID_MAX - 1; n++) {
+		int id = last_id + 1 + n;
+		if (id >= PID_MAX)
+			id -= PID_MAX - 1;
+		if (!pid_table[id] && !tid_table[id] && !pgid_in_use(id)) {
+			last_id = id;
+			return id;
+		}
+	}
+	return -EAGAIN;
+}
+
+/* A process group or session id stays taken while any process carries it. */
+static uint16_t group_refs[PID_MAX];
+
+bool pgid_in_use(int id)
+{
+	return group_refs[id] != 0;
+}
+
+static void group_ref(int id, int delta)
+{
+	if (id > 0 && id < PID_MAX)
+		group_refs[id] = (uint16_t)(group_refs[id] + delta);
+}
+
+void process_set_groups(struct process *p, int pgid, int sid)
+{
+	group_ref(p->pgid, -1);
+	group_ref(p->sid, -1);
+	p->pgid = pgid;
+	p->sid = sid;
+	group_ref(pgid, 1);
+	group_ref(sid, 1);
+}
+
+void pid_table_set(int pid, struct process *p)
+{
+	pid_table[pid] = p;
+}
+
+void tid_table_set(int tid, struct thread *t)
+{
+	tid_table[tid] = t;
+}
+
+struct process *process_alloc(void)
+{
+	struct process *p = kzalloc(sizeof(*p));
+	if (!p)
+		return NULL;
+	wait_queue_init(&p->child_wait);
+	wait_queue_init(&p->vfork_wait);
+	wait_queue_init(&p->stop_wait);
+	p->fs.cred = &p->cred;
+	p->fs.umask = 022;
+	p->start_ns = clock_monotonic_ns();
+	return p;
+}
+
+struct thread *thread_alloc(struct process *p)
+{
+	struct thread *t = kzalloc(sizeof(*t));
+	if (!t)
+		return NULL;
+	t->proc = p;
+	return t;
+}
+
+void process_link_thread(struct process *p, struct thread *t)
+{
+	t->next = p->threads;
+	p->threads = t;
+	p->nthreads++;
+}
+
+void process_unlink_thread(struct process *p, struct thread *t)
+{
+	for (struct thread **pp = &p->threads; *pp; pp = &(*pp)->next) {
+		if (*pp == t) {
+			*pp = t->next;
+			p->nthreads--;
+			return;
+		}
+	}
+}
+
+void process_add_child(struct process *parent, struct process *child)
+{
+	child->parent = parent;
+	child->sibling = parent->children;
+	parent->children = child;
+}
+
+void process_remove_child(struct process *child)
+{
+	struct process *parent = child->parent;
+	if (!parent)
+		return;
+	for (struct process **pp = &parent->children; *pp; pp = &(*pp)->sibling) {
+		if (*pp == child) {
+			*pp = child->sibling;
+			break;
+		}
+	}
+	child->parent = NULL;
+	child->sibling = NULL;
+}
+
+/* What a process holds besides its record: released when its last thread exits. */
+void process_release_resources(struct process *p)
+{
+	if (p->fds) {
+		fdtable_put(p->fds);
+		p->fds = NULL;
+	}
+	if (p->fs.root.inode)
+		path_put(&p->fs.root);
+	if (p->fs.cwd.inode)
+		path_put(&p->fs.cwd);
+	p->fs.root = (struct path){ 0 };
+	p->fs.cwd = (struct path){ 0 };
+	if (p->mm) {
+		mm_put(p->mm);
+		p->mm = NULL;
+	}
+	if (p->sighand) {
+		sighand_put(p->sighand);
+		p->sighand = NULL;
+	}
+	signal_discard_process(p);
+}
+
+void process_free(struct process *p)
+{
+	process_release_resources(p);
+	process_set_groups(p, 0, 0);
+	kfree(p);
+}

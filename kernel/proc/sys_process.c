@@ -1,0 +1,173 @@
+/* Process system calls: ids, exit, execve, thread-id bookkeeping, TLS. */
+#include <abi/errno.h>
+#include <frame/heap.h>
+#include <frame/string.h>
+#include <frame/vm_io.h>
+#include <kernel/exec.h>
+#include <kernel/proc.h>
+#include "../syscall/syscall.h"
+#include "proc_internal.h"
+
+#define PATH_MAX 4096
+#define EXEC_ARGS_MAX (2 * 1024 * 1024)	/* all of argv and envp, as a quarter of the 8 MiB stack */
+#define EXEC_ARGC_MAX 0x7fffffff
+
+#define ARCH_SET_GS 0x1001
+#define ARCH_SET_FS 0x1002
+#define ARCH_GET_FS 0x1003
+#define ARCH_GET_GS 0x1004
+
+int64_t sys_getpid(const struct syscall_args *a)
+{
+	(void)a;
+	return process_current()->pid;
+}
+
+int64_t sys_gettid(const struct syscall_args *a)
+{
+	(void)a;
+	return thread_current()->tid;
+}
+
+int64_t sys_getppid(const struct syscall_args *a)
+{
+	(void)a;
+	struct process *p = process_current();
+	proc_tree_lock();
+	int ppid = p->parent ? p->parent->pid : 0;
+	proc_tree_unlock();
+	return ppid;
+}
+
+_Noreturn int64_t sys_exit(const struct syscall_args *a);
+_Noreturn int64_t sys_exit_group(const struct syscall_args *a);
+
+_Noreturn int64_t sys_exit(const struct syscall_args *a)
+{
+	struct thread *t = thread_current();
+	t->exit_code = (int)(a->a[0] & 0xff);
+	proc_exit_thread(t->exit_code);
+}
+
+_Noreturn int64_t sys_exit_group(const struct syscall_args *a)
+{
+	proc_exit_group(W_EXITCODE((int)(a->a[0] & 0xff)));
+}
+
+int64_t sys_set_tid_address(const struct syscall_args *a)
+{
+	struct thread *t = thread_current();
+	t->clear_child_tid = a->a[0];
+	return t->tid;
+}
+
+int64_t sys_set_robust_list(const struct syscall_args *a)
+{
+	/* Linux's struct robust_list_head is 24 bytes; the list is walked at exit. */
+	if (a->a[1] != 24)
+		return -EINVAL;
+	struct thread *t = thread_current();
+	t->robust_list = a->a[0];
+	t->robust_len = a->a[1];
+	return 0;
+}
+
+int64_t sys_arch_prctl(const struct syscall_args *a)
+{
+	struct user_context *ctx = &thread_current()->ctx;
+	uint64_t addr = a->a[1];
+	switch (a->a[0]) {
+	case ARCH_SET_FS:
+		if (addr >= EXEC_USER_END + PAGE_SIZE)
+			return -EPERM;
+		user_context_set_tls(ctx, addr);
+		return 0;
+	case ARCH_GET_FS:
+		return put_user_u64(user_context_tls(ctx), user_ptr(addr)) ? -EFAULT : 0;
+	case ARCH_SET_GS:
+		if (addr >= EXEC_USER_END + PAGE_SIZE)
+			return -EPERM;
+		user_context_regs(ctx)->gs_base = addr;
+		return 0;
+	case ARCH_GET_GS:
+		return put_user_u64(user_context_regs(ctx)->gs_base, user_ptr(addr)) ? -EFAULT : 0;
+	default:
+		return -EINVAL;
+	}
+}
+
+/* A NULL-terminated array of user strings into one kernel block: pointers then bytes. */
+static int copy_strings(vaddr_t uvec, const char ***out, size_t *budget)
+{
+	size_t n = 0;
+	uint64_t p;
+	*out = NULL;
+	if (uvec) {
+		for (;; n++) {
+			if (get_user_u64(&p, user_ptr(uvec + 8 * n)))
+				return -EFAULT;
+			if (!p)
+				break;
+			if (n >= *budget / 8)
+				return -E2BIG;
+		}
+	}
+	const char **v = kmalloc((n + 1) * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		get_user_u64(&p, user_ptr(uvec + 8 * i));
+		size_t max = MIN(*budget, (size_t)EXEC_MAX_ARG_STRLEN);
+		char *s = kmalloc(max + 1 > 4096 ? 4096 : max + 1);
+		ssize_t len = s ? strncpy_from_user(s, user_ptr(p), MIN(max + 1, (size_t)4096)) : -ENOMEM;
+		if (len >= 0 && (size_t)len == MIN(max + 1, (size_t)4096)) {
+			/* Longer than the first chunk: copy it whole. */
+			kfree(s);
+			s = kmalloc(max + 1);
+			len = s ? strncpy_from_user(s, user_ptr(p), max + 1) : -ENOMEM;
+			if (len >= 0 && (size_t)len > max)
+				len = -E2BIG;
+		}
+		if (len < 0) {
+			kfree(s);
+			v[i] = NULL;
+			for (size_t k = 0; k < i; k++)
+				kfree(v[k]);
+			kfree(v);
+			return (int)len;
+		}
+		v[i] = s;
+		*budget -= (size_t)len + 1 + 8;
+	}
+	v[n] = NULL;
+	*out = v;
+	return 0;
+}
+
+static void free_strings(const char **v)
+{
+	for (size_t i = 0; v && v[i]; i++)
+		kfree(v[i]);
+	kfree(v);
+}
+
+int64_t sys_execve(const struct syscall_args *a)
+{
+	char *path = kmalloc(PATH_MAX);
+	if (!path)
+		return -ENOMEM;
+	ssize_t len = strncpy_from_user(path, user_ptr(a->a[0]), PATH_MAX);
+	int err = len < 0 ? (int)len : len == PATH_MAX ? -ENAMETOOLONG : len == 0 ? -ENOENT : 0;
+	const char **argv = NULL, **envp = NULL;
+	size_t budget = EXEC_ARGS_MAX;
+	if (!err)
+		err = copy_strings(a->a[1], &argv, &budget);
+	if (!err)
+		err = copy_strings(a->a[2], &envp, &budget);
+	if (!err)
+		err = proc_exec(path, argv, envp);
+	free_strings(argv);
+	free_strings(envp);
+	kfree(path);
+	return err ? err : SYSCALL_RET_KEEP_REGS;
+}
