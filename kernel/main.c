@@ -87,6 +87,7 @@ void kernel_main(void)
 
 	tmpfs_register();
 	tty_console_init();
+	proc_tty_init();
 	if (vfs_mount_root("tmpfs", NULL, &root)) {
 		pr_err("Cadre: no root file system\n");
 		return;

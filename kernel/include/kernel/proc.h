@@ -137,6 +137,9 @@ _Noreturn void proc_exit_group(int status);
 /* Kill the whole process with a wait status (a fatal signal's). */
 void proc_kill_group(struct process *p, int status);
 
+/* Give the terminal layer its view of processes (job control, controlling terminals). */
+void proc_tty_init(void);
+
 /* A vfork child execs or exits: let its parent go on (under proc_tree_lock). */
 void proc_vfork_release(struct process *child);
 
