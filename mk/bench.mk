@@ -42,7 +42,7 @@ $(BENCH_CASES): $(BENCH_MICRO) $(BENCH_SRC)/guest/programs.sh
 		sh $(BENCH_SRC)/guest/programs.sh --list >>$@.tmp; mv $@.tmp $@
 
 $(BENCH_INITRD): $(BENCH_MICRO) $(BENCH_TOOLS) $(BENCH_SRC)/guest/init.sh \
-		$(BENCH_SRC)/guest/programs.sh test/guest/tools/mkcpio
+		$(BENCH_SRC)/guest/programs.sh kit/mkcpio
 	@rm -rf $(BENCH_OUT)/root && mkdir -p $(BENCH_OUT)/root
 	@cd $(BENCH_OUT)/root && mkdir -p bin sbin usr/bin usr/sbin dev proc sys tmp root etc bench/micro
 	@cp /bin/busybox $(BENCH_OUT)/root/bin/busybox
@@ -51,7 +51,7 @@ $(BENCH_INITRD): $(BENCH_MICRO) $(BENCH_TOOLS) $(BENCH_SRC)/guest/init.sh \
 	@cp $(BENCH_SRC)/guest/init.sh $(BENCH_OUT)/root/init && chmod 755 $(BENCH_OUT)/root/init
 	@cp $(BENCH_MICRO) $(BENCH_OUT)/root/bench/micro/
 	@cp $(BENCH_TOOLS) $(BENCH_SRC)/guest/programs.sh $(BENCH_OUT)/root/bench/
-	test/guest/tools/mkcpio $(BENCH_OUT)/root $@ c:/dev/console:5:1:600 c:/dev/null:1:3:666
+	kit/mkcpio $(BENCH_OUT)/root $@ c:/dev/console:5:1:600 c:/dev/null:1:3:666
 
 # Linux's vmlinux comes from the guest suite's rule; Cadre's kernel is built
 # only when missing, so a tree mid-edit by others still gets its Linux figures.

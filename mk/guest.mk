@@ -47,7 +47,7 @@ $(GUEST_KHDR):
 $(GUEST_CASES): $(GUEST_BINS)
 	@set -e; for b in $(GUEST_BINS); do $$b --list; done >$@.tmp && mv $@.tmp $@
 
-$(GUEST_INITRD): $(GUEST_BINS) $(GUEST_SRC)/init.sh $(GUEST_SESSIONS) $(GUEST_SRC)/tools/mkcpio
+$(GUEST_INITRD): $(GUEST_BINS) $(GUEST_SRC)/init.sh $(GUEST_SESSIONS) kit/mkcpio
 	@rm -rf $(GUEST_OUT)/root && mkdir -p $(GUEST_OUT)/root
 	@cd $(GUEST_OUT)/root && mkdir -p bin sbin usr/bin usr/sbin dev proc sys tmp root etc tests sessions
 	@cp /bin/busybox $(GUEST_OUT)/root/bin/busybox
@@ -59,7 +59,7 @@ $(GUEST_INITRD): $(GUEST_BINS) $(GUEST_SRC)/init.sh $(GUEST_SESSIONS) $(GUEST_SR
 	@cp $(GUEST_SESSIONS) $(GUEST_OUT)/root/sessions/
 	@echo 'root:x:0:0:root:/root:/bin/sh' >$(GUEST_OUT)/root/etc/passwd
 	@echo 'root:x:0:' >$(GUEST_OUT)/root/etc/group
-	$(GUEST_SRC)/tools/mkcpio $(GUEST_OUT)/root $@ c:/dev/console:5:1:600 c:/dev/null:1:3:666
+	kit/mkcpio $(GUEST_OUT)/root $@ c:/dev/console:5:1:600 c:/dev/null:1:3:666
 
 $(GUEST_VMLINUX): $(GUEST_LINUX_BZIMAGE) $(GUEST_SRC)/tools/extract-vmlinux
 	@mkdir -p $(@D)
