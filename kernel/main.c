@@ -40,6 +40,8 @@ static bool kernel_param(const char *w)
 /* Words with '=' become init's environment, the others its arguments (after "--" all are arguments). */
 static void split_cmdline(void)
 {
+	char unknown[256] = "";
+	size_t unknown_len = 0;
 	strlcpy(words, boot_cmdline(), sizeof(words));
 	size_t argc = 1, envc = 2;
 	bool after_dashes = false;
@@ -59,6 +61,11 @@ static void split_cmdline(void)
 		}
 		if (!after_dashes && kernel_param(w))
 			continue;
+		if (!after_dashes && unknown_len + strlen(w) + 2 < sizeof(unknown)) {
+			if (unknown_len)
+				unknown[unknown_len++] = ' ';
+			unknown_len += strlcpy(unknown + unknown_len, w, sizeof(unknown) - unknown_len);
+		}
 		if (!after_dashes && strchr(w, '=')) {
 			if (envc < MAX_INIT_ENVS)
 				init_envp[envc++] = w;
@@ -68,6 +75,9 @@ static void split_cmdline(void)
 	}
 	init_argv[argc] = NULL;
 	init_envp[envc] = NULL;
+	if (unknown_len)
+		pr_notice("Unknown kernel command line parameters \"%s\", will be passed to user space.\n",
+			  unknown);
 }
 
 static int try_init(const struct path *root, const char *path, struct file *console)

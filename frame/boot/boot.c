@@ -58,30 +58,6 @@ static void apply_log_params(void)
 	}
 }
 
-static const char *const known_params[] = {
-	"loglevel", "quiet", "console", "ktest", "init", "rdinit", "root",
-	"ro", "rw", "mitigations", "panic", "earlyprintk", "nokaslr",
-};
-
-static bool note_unknown(const char *word, size_t len, void *arg)
-{
-	char *list = arg;
-	for (size_t i = 0; i < ARRAY_SIZE(known_params); i++) {
-		size_t n = strlen(known_params[i]);
-		if (len >= n && strncmp(word, known_params[i], n) == 0 &&
-		    (len == n || word[n] == '='))
-			return false;
-	}
-	size_t used = strlen(list);
-	if (used + len + 2 < 256) {
-		if (used)
-			list[used++] = ' ';
-		memcpy(list + used, word, len);
-		list[used + len] = '\0';
-	}
-	return false;
-}
-
 /* The initrd must be whole RAM the loader described, apart from the kernel. */
 static void check_initrd(void)
 {
@@ -184,11 +160,6 @@ void frame_boot(unsigned protocol, uint32_t info_phys)
 			(unsigned long)info.initrd_end, boot_initrd_size());
 	else
 		pr_info("boot: no initrd\n");
-	char unknown[256] = "";
-	boot_for_each_word(note_unknown, unknown);
-	if (unknown[0])
-		pr_notice("Unknown kernel command line parameters \"%s\", will be passed to user space.\n",
-			  unknown);
 
 	arch_acpi_init(info.rsdp);
 	arch_irq_init();
