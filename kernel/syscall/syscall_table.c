@@ -4,8 +4,13 @@ int64_t sys_mmap(const struct syscall_args *args);
 int64_t sys_mprotect(const struct syscall_args *args);
 int64_t sys_munmap(const struct syscall_args *args);
 int64_t sys_brk(const struct syscall_args *args);
+int64_t sys_sched_yield(const struct syscall_args *args);
 int64_t sys_mremap(const struct syscall_args *args);
 int64_t sys_madvise(const struct syscall_args *args);
+int64_t sys_nanosleep(const struct syscall_args *args);
+int64_t sys_getitimer(const struct syscall_args *args);
+int64_t sys_alarm(const struct syscall_args *args);
+int64_t sys_setitimer(const struct syscall_args *args);
 int64_t sys_getpid(const struct syscall_args *args);
 int64_t sys_clone(const struct syscall_args *args);
 int64_t sys_fork(const struct syscall_args *args);
@@ -13,7 +18,12 @@ int64_t sys_vfork(const struct syscall_args *args);
 int64_t sys_execve(const struct syscall_args *args);
 int64_t sys_exit(const struct syscall_args *args);
 int64_t sys_wait4(const struct syscall_args *args);
+int64_t sys_uname(const struct syscall_args *args);
+int64_t sys_gettimeofday(const struct syscall_args *args);
 int64_t sys_getrlimit(const struct syscall_args *args);
+int64_t sys_getrusage(const struct syscall_args *args);
+int64_t sys_sysinfo(const struct syscall_args *args);
+int64_t sys_times(const struct syscall_args *args);
 int64_t sys_getuid(const struct syscall_args *args);
 int64_t sys_getgid(const struct syscall_args *args);
 int64_t sys_setuid(const struct syscall_args *args);
@@ -36,14 +46,44 @@ int64_t sys_getpgid(const struct syscall_args *args);
 int64_t sys_setfsuid(const struct syscall_args *args);
 int64_t sys_setfsgid(const struct syscall_args *args);
 int64_t sys_getsid(const struct syscall_args *args);
+int64_t sys_personality(const struct syscall_args *args);
+int64_t sys_getpriority(const struct syscall_args *args);
+int64_t sys_setpriority(const struct syscall_args *args);
+int64_t sys_sched_setparam(const struct syscall_args *args);
+int64_t sys_sched_getparam(const struct syscall_args *args);
+int64_t sys_sched_setscheduler(const struct syscall_args *args);
+int64_t sys_sched_getscheduler(const struct syscall_args *args);
+int64_t sys_sched_get_priority_max(const struct syscall_args *args);
+int64_t sys_sched_get_priority_min(const struct syscall_args *args);
+int64_t sys_sched_rr_get_interval(const struct syscall_args *args);
+int64_t sys_prctl(const struct syscall_args *args);
 int64_t sys_arch_prctl(const struct syscall_args *args);
 int64_t sys_setrlimit(const struct syscall_args *args);
+int64_t sys_settimeofday(const struct syscall_args *args);
+int64_t sys_reboot(const struct syscall_args *args);
+int64_t sys_sethostname(const struct syscall_args *args);
+int64_t sys_setdomainname(const struct syscall_args *args);
 int64_t sys_gettid(const struct syscall_args *args);
+int64_t sys_time(const struct syscall_args *args);
+int64_t sys_futex(const struct syscall_args *args);
+int64_t sys_sched_setaffinity(const struct syscall_args *args);
+int64_t sys_sched_getaffinity(const struct syscall_args *args);
 int64_t sys_set_tid_address(const struct syscall_args *args);
+int64_t sys_timer_create(const struct syscall_args *args);
+int64_t sys_timer_settime(const struct syscall_args *args);
+int64_t sys_timer_gettime(const struct syscall_args *args);
+int64_t sys_timer_getoverrun(const struct syscall_args *args);
+int64_t sys_timer_delete(const struct syscall_args *args);
+int64_t sys_clock_settime(const struct syscall_args *args);
+int64_t sys_clock_gettime(const struct syscall_args *args);
+int64_t sys_clock_getres(const struct syscall_args *args);
+int64_t sys_clock_nanosleep(const struct syscall_args *args);
 int64_t sys_exit_group(const struct syscall_args *args);
 int64_t sys_waitid(const struct syscall_args *args);
 int64_t sys_set_robust_list(const struct syscall_args *args);
 int64_t sys_prlimit64(const struct syscall_args *args);
+int64_t sys_getcpu(const struct syscall_args *args);
+int64_t sys_getrandom(const struct syscall_args *args);
 const struct syscall_desc syscall_table[] = {
 	[0] = { "read", 0 },
 	[1] = { "write", 0 },
@@ -69,7 +109,7 @@ const struct syscall_desc syscall_table[] = {
 	[21] = { "access", 0 },
 	[22] = { "pipe", 0 },
 	[23] = { "select", 0 },
-	[24] = { "sched_yield", 0 },
+	[24] = { "sched_yield", sys_sched_yield },
 	[25] = { "mremap", sys_mremap },
 	[26] = { "msync", 0 },
 	[27] = { "mincore", 0 },
@@ -80,10 +120,10 @@ const struct syscall_desc syscall_table[] = {
 	[32] = { "dup", 0 },
 	[33] = { "dup2", 0 },
 	[34] = { "pause", 0 },
-	[35] = { "nanosleep", 0 },
-	[36] = { "getitimer", 0 },
-	[37] = { "alarm", 0 },
-	[38] = { "setitimer", 0 },
+	[35] = { "nanosleep", sys_nanosleep },
+	[36] = { "getitimer", sys_getitimer },
+	[37] = { "alarm", sys_alarm },
+	[38] = { "setitimer", sys_setitimer },
 	[39] = { "getpid", sys_getpid },
 	[40] = { "sendfile", 0 },
 	[41] = { "socket", 0 },
@@ -108,7 +148,7 @@ const struct syscall_desc syscall_table[] = {
 	[60] = { "exit", sys_exit },
 	[61] = { "wait4", sys_wait4 },
 	[62] = { "kill", 0 },
-	[63] = { "uname", 0 },
+	[63] = { "uname", sys_uname },
 	[64] = { "semget", 0 },
 	[65] = { "semop", 0 },
 	[66] = { "semctl", 0 },
@@ -141,11 +181,11 @@ const struct syscall_desc syscall_table[] = {
 	[93] = { "fchown", 0 },
 	[94] = { "lchown", 0 },
 	[95] = { "umask", 0 },
-	[96] = { "gettimeofday", 0 },
+	[96] = { "gettimeofday", sys_gettimeofday },
 	[97] = { "getrlimit", sys_getrlimit },
-	[98] = { "getrusage", 0 },
-	[99] = { "sysinfo", 0 },
-	[100] = { "times", 0 },
+	[98] = { "getrusage", sys_getrusage },
+	[99] = { "sysinfo", sys_sysinfo },
+	[100] = { "times", sys_times },
 	[101] = { "ptrace", 0 },
 	[102] = { "getuid", sys_getuid },
 	[103] = { "syslog", 0 },
@@ -180,20 +220,20 @@ const struct syscall_desc syscall_table[] = {
 	[132] = { "utime", 0 },
 	[133] = { "mknod", 0 },
 	[134] = { "uselib", 0 },
-	[135] = { "personality", 0 },
+	[135] = { "personality", sys_personality },
 	[136] = { "ustat", 0 },
 	[137] = { "statfs", 0 },
 	[138] = { "fstatfs", 0 },
 	[139] = { "sysfs", 0 },
-	[140] = { "getpriority", 0 },
-	[141] = { "setpriority", 0 },
-	[142] = { "sched_setparam", 0 },
-	[143] = { "sched_getparam", 0 },
-	[144] = { "sched_setscheduler", 0 },
-	[145] = { "sched_getscheduler", 0 },
-	[146] = { "sched_get_priority_max", 0 },
-	[147] = { "sched_get_priority_min", 0 },
-	[148] = { "sched_rr_get_interval", 0 },
+	[140] = { "getpriority", sys_getpriority },
+	[141] = { "setpriority", sys_setpriority },
+	[142] = { "sched_setparam", sys_sched_setparam },
+	[143] = { "sched_getparam", sys_sched_getparam },
+	[144] = { "sched_setscheduler", sys_sched_setscheduler },
+	[145] = { "sched_getscheduler", sys_sched_getscheduler },
+	[146] = { "sched_get_priority_max", sys_sched_get_priority_max },
+	[147] = { "sched_get_priority_min", sys_sched_get_priority_min },
+	[148] = { "sched_rr_get_interval", sys_sched_rr_get_interval },
 	[149] = { "mlock", 0 },
 	[150] = { "munlock", 0 },
 	[151] = { "mlockall", 0 },
@@ -202,21 +242,21 @@ const struct syscall_desc syscall_table[] = {
 	[154] = { "modify_ldt", 0 },
 	[155] = { "pivot_root", 0 },
 	[156] = { "_sysctl", 0 },
-	[157] = { "prctl", 0 },
+	[157] = { "prctl", sys_prctl },
 	[158] = { "arch_prctl", sys_arch_prctl },
 	[159] = { "adjtimex", 0 },
 	[160] = { "setrlimit", sys_setrlimit },
 	[161] = { "chroot", 0 },
 	[162] = { "sync", 0 },
 	[163] = { "acct", 0 },
-	[164] = { "settimeofday", 0 },
+	[164] = { "settimeofday", sys_settimeofday },
 	[165] = { "mount", 0 },
 	[166] = { "umount2", 0 },
 	[167] = { "swapon", 0 },
 	[168] = { "swapoff", 0 },
-	[169] = { "reboot", 0 },
-	[170] = { "sethostname", 0 },
-	[171] = { "setdomainname", 0 },
+	[169] = { "reboot", sys_reboot },
+	[170] = { "sethostname", sys_sethostname },
+	[171] = { "setdomainname", sys_setdomainname },
 	[172] = { "iopl", 0 },
 	[173] = { "ioperm", 0 },
 	[174] = { "create_module", 0 },
@@ -246,10 +286,10 @@ const struct syscall_desc syscall_table[] = {
 	[198] = { "lremovexattr", 0 },
 	[199] = { "fremovexattr", 0 },
 	[200] = { "tkill", 0 },
-	[201] = { "time", 0 },
-	[202] = { "futex", 0 },
-	[203] = { "sched_setaffinity", 0 },
-	[204] = { "sched_getaffinity", 0 },
+	[201] = { "time", sys_time },
+	[202] = { "futex", sys_futex },
+	[203] = { "sched_setaffinity", sys_sched_setaffinity },
+	[204] = { "sched_getaffinity", sys_sched_getaffinity },
 	[205] = { "set_thread_area", 0 },
 	[206] = { "io_setup", 0 },
 	[207] = { "io_destroy", 0 },
@@ -267,15 +307,15 @@ const struct syscall_desc syscall_table[] = {
 	[219] = { "restart_syscall", 0 },
 	[220] = { "semtimedop", 0 },
 	[221] = { "fadvise64", 0 },
-	[222] = { "timer_create", 0 },
-	[223] = { "timer_settime", 0 },
-	[224] = { "timer_gettime", 0 },
-	[225] = { "timer_getoverrun", 0 },
-	[226] = { "timer_delete", 0 },
-	[227] = { "clock_settime", 0 },
-	[228] = { "clock_gettime", 0 },
-	[229] = { "clock_getres", 0 },
-	[230] = { "clock_nanosleep", 0 },
+	[222] = { "timer_create", sys_timer_create },
+	[223] = { "timer_settime", sys_timer_settime },
+	[224] = { "timer_gettime", sys_timer_gettime },
+	[225] = { "timer_getoverrun", sys_timer_getoverrun },
+	[226] = { "timer_delete", sys_timer_delete },
+	[227] = { "clock_settime", sys_clock_settime },
+	[228] = { "clock_gettime", sys_clock_gettime },
+	[229] = { "clock_getres", sys_clock_getres },
+	[230] = { "clock_nanosleep", sys_clock_nanosleep },
 	[231] = { "exit_group", sys_exit_group },
 	[232] = { "epoll_wait", 0 },
 	[233] = { "epoll_ctl", 0 },
@@ -354,7 +394,7 @@ const struct syscall_desc syscall_table[] = {
 	[306] = { "syncfs", 0 },
 	[307] = { "sendmmsg", 0 },
 	[308] = { "setns", 0 },
-	[309] = { "getcpu", 0 },
+	[309] = { "getcpu", sys_getcpu },
 	[310] = { "process_vm_readv", 0 },
 	[311] = { "process_vm_writev", 0 },
 	[312] = { "kcmp", 0 },
@@ -363,7 +403,7 @@ const struct syscall_desc syscall_table[] = {
 	[315] = { "sched_getattr", 0 },
 	[316] = { "renameat2", 0 },
 	[317] = { "seccomp", 0 },
-	[318] = { "getrandom", 0 },
+	[318] = { "getrandom", sys_getrandom },
 	[319] = { "memfd_create", 0 },
 	[320] = { "kexec_file_load", 0 },
 	[321] = { "bpf", 0 },
