@@ -108,9 +108,16 @@ static int64_t path_llseek(struct file *f, int64_t off, int whence)
 	return -EBADF;
 }
 
-const struct file_ops reg_file_ops = { reg_read, reg_write, reg_llseek, NULL, true };
-const struct file_ops dir_file_ops = { dir_read, dir_write, dir_llseek, NULL, true };
-const struct file_ops path_file_ops = { path_read, path_write, path_llseek, NULL, true };
+/* Designated, so new members of struct file_ops (poll, ioctl) start NULL. */
+const struct file_ops reg_file_ops = {
+	.read = reg_read, .write = reg_write, .llseek = reg_llseek, .positional = true,
+};
+const struct file_ops dir_file_ops = {
+	.read = dir_read, .write = dir_write, .llseek = dir_llseek, .positional = true,
+};
+const struct file_ops path_file_ops = {
+	.read = path_read, .write = path_write, .llseek = path_llseek, .positional = true,
+};
 
 static bool can_read(const struct file *f)
 {

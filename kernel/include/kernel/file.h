@@ -16,6 +16,7 @@
 #define SEEK_HOLE 4
 
 struct file;
+struct poll_table;
 
 /*
  * How a kind of file is read and written. Regular files and directories get
@@ -31,6 +32,18 @@ struct file_ops {
 	void (*release)(struct file *f);
 	/* False for pipes and the like: pread/pwrite give -ESPIPE. */
 	bool positional;
+	/*
+	 * Added for poll/select and ioctl (issue 5, files); NULL in the VFS's
+	 * own ops. poll: the current POLL* mask; a file that can change it
+	 * calls poll_wait() (kernel/poll.h) on each of its wait queues with
+	 * @pt (which may be NULL). NULL poll: always readable and writable.
+	 */
+	unsigned (*poll)(struct file *f, struct poll_table *pt);
+	/*
+	 * ioctl requests the generic layer does not handle; @arg is the raw
+	 * argument (a user address for most requests). NULL: -ENOTTY.
+	 */
+	long (*ioctl)(struct file *f, unsigned cmd, unsigned long arg);
 };
 
 struct file {
