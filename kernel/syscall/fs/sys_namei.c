@@ -1,0 +1,170 @@
+/* Names: unlink/unlinkat, rename*, link/linkat, symlink/symlinkat, readlink/readlinkat, mknod/mknodat. */
+#include <frame/errno.h>
+#include <frame/heap.h>
+#include <frame/vm_io.h>
+#include <abi/fcntl.h>
+#include "fs_user.h"
+
+static int64_t unlink_at(int dirfd, uint64_t upath, uint32_t flags)
+{
+	if (flags & ~(uint32_t)AT_REMOVEDIR)
+		return -EINVAL;
+	struct fs_at at;
+	int err = fs_at_get(dirfd, upath, false, &at);
+	if (err)
+		return err;
+	err = (flags & AT_REMOVEDIR) ? vfs_rmdir(fs_ctx(), at.at, at.name)
+				     : vfs_unlink(fs_ctx(), at.at, at.name);
+	fs_at_put(&at);
+	return err;
+}
+
+int64_t sys_unlink(const struct syscall_args *a)
+{
+	return unlink_at(AT_FDCWD, a->a[0], 0);
+}
+
+int64_t sys_unlinkat(const struct syscall_args *a)
+{
+	return unlink_at((int)a->a[0], a->a[1], (uint32_t)a->a[2]);
+}
+
+static int64_t rename_at(int odfd, uint64_t opath, int ndfd, uint64_t npath, uint32_t flags)
+{
+	if (flags & ~(uint32_t)(RENAME_NOREPLACE | RENAME_EXCHANGE | RENAME_WHITEOUT))
+		return -EINVAL;
+	if ((flags & RENAME_EXCHANGE) && (flags & (RENAME_NOREPLACE | RENAME_WHITEOUT)))
+		return -EINVAL;
+	/* Whiteouts are for overlay file systems, which Cadre has not. */
+	if (flags & RENAME_WHITEOUT)
+		return -EINVAL;
+	struct fs_at o, n;
+	int err = fs_at_get(odfd, opath, false, &o);
+	if (err)
+		return err;
+	err = fs_at_get(ndfd, npath, false, &n);
+	if (!err) {
+		err = vfs_rename(fs_ctx(), o.at, o.name, n.at, n.name, flags);
+		fs_at_put(&n);
+	}
+	fs_at_put(&o);
+	return err;
+}
+
+int64_t sys_rename(const struct syscall_args *a)
+{
+	return rename_at(AT_FDCWD, a->a[0], AT_FDCWD, a->a[1], 0);
+}
+
+int64_t sys_renameat(const struct syscall_args *a)
+{
+	return rename_at((int)a->a[0], a->a[1], (int)a->a[2], a->a[3], 0);
+}
+
+int64_t sys_renameat2(const struct syscall_args *a)
+{
+	return rename_at((int)a->a[0], a->a[1], (int)a->a[2], a->a[3], (uint32_t)a->a[4]);
+}
+
+static int64_t link_at(int odfd, uint64_t opath, int ndfd, uint64_t npath, uint32_t flags)
+{
+	if (flags & ~(uint32_t)(AT_SYMLINK_FOLLOW | AT_EMPTY_PATH))
+		return -EINVAL;
+	/* Linking an open file by descriptor needs CAP_DAC_READ_SEARCH and a name-less VFS link: not yet. */
+	struct fs_at o, n;
+	int err = fs_at_get(odfd, opath, false, &o);
+	if (err)
+		return err;
+	err = fs_at_get(ndfd, npath, false, &n);
+	if (!err) {
+		err = vfs_link(fs_ctx(), o.at, o.name, n.at, n.name, flags & AT_SYMLINK_FOLLOW);
+		fs_at_put(&n);
+	}
+	fs_at_put(&o);
+	return err;
+}
+
+int64_t sys_link(const struct syscall_args *a)
+{
+	return link_at(AT_FDCWD, a->a[0], AT_FDCWD, a->a[1], 0);
+}
+
+int64_t sys_linkat(const struct syscall_args *a)
+{
+	return link_at((int)a->a[0], a->a[1], (int)a->a[2], a->a[3], (uint32_t)a->a[4]);
+}
+
+static int64_t symlink_at(uint64_t utarget, int dirfd, uint64_t upath)
+{
+	char *target;
+	int err = fs_getname(utarget, &target);
+	if (err)
+		return err;
+	struct fs_at at;
+	err = target[0] ? fs_at_get(dirfd, upath, false, &at) : -ENOENT;
+	if (!err) {
+		err = vfs_symlink(fs_ctx(), target, at.at, at.name);
+		fs_at_put(&at);
+	}
+	fs_name_free(target);
+	return err;
+}
+
+int64_t sys_symlink(const struct syscall_args *a)
+{
+	return symlink_at(a->a[0], AT_FDCWD, a->a[1]);
+}
+
+int64_t sys_symlinkat(const struct syscall_args *a)
+{
+	return symlink_at(a->a[0], (int)a->a[1], a->a[2]);
+}
+
+static int64_t readlink_at(int dirfd, uint64_t upath, uint64_t ubuf, int64_t size)
+{
+	if (size <= 0)
+		return -EINVAL;
+	struct fs_at at;
+	int err = fs_at_get(dirfd, upath, false, &at);
+	if (err)
+		return err;
+	size_t len = (size_t)MIN(size, (int64_t)PATH_MAX);
+	char *buf = kmalloc(len);
+	int64_t ret = buf ? vfs_readlink(fs_ctx(), at.at, at.name, buf, len) : -ENOMEM;
+	fs_at_put(&at);
+	if (ret > 0 && copy_to_user(user_ptr(ubuf), buf, (size_t)ret))
+		ret = -EFAULT;
+	kfree(buf);
+	return ret;
+}
+
+int64_t sys_readlink(const struct syscall_args *a)
+{
+	return readlink_at(AT_FDCWD, a->a[0], a->a[1], (int32_t)a->a[2]);
+}
+
+int64_t sys_readlinkat(const struct syscall_args *a)
+{
+	return readlink_at((int)a->a[0], a->a[1], a->a[2], (int32_t)a->a[3]);
+}
+
+static int64_t mknod_at(int dirfd, uint64_t upath, uint32_t mode, uint32_t dev)
+{
+	struct fs_at at;
+	int err = fs_at_get(dirfd, upath, false, &at);
+	if (err)
+		return err;
+	err = vfs_mknod(fs_ctx(), at.at, at.name, mode, dev);
+	fs_at_put(&at);
+	return err;
+}
+
+int64_t sys_mknod(const struct syscall_args *a)
+{
+	return mknod_at(AT_FDCWD, a->a[0], (uint32_t)a->a[1], (uint32_t)a->a[2]);
+}
+
+int64_t sys_mknodat(const struct syscall_args *a)
+{
+	return mknod_at((int)a->a[0], a->a[1], (uint32_t)a->a[2], (uint32_t)a->a[3]);
+}
