@@ -11,8 +11,11 @@
 #include <frame/string.h>
 #include <kernel/tty.h>
 #include <kernel/file.h>
+#include <kernel/devices.h>
 #include <kernel/fs.h>
+#include <kernel/ktime.h>
 #include <kernel/proc.h>
+#include <kernel/procfs.h>
 #include <kernel/vfs.h>
 
 #define MAX_INIT_ARGS 32
@@ -96,8 +99,11 @@ void kernel_main(void)
 	struct initramfs_stats stats = { 0 };
 
 	tmpfs_register();
+	devices_init();
+	procfs_init();
 	tty_console_init();
 	proc_tty_init();
+	ktime_init();
 	if (vfs_mount_root("tmpfs", NULL, &root)) {
 		pr_err("Cadre: no root file system\n");
 		return;
@@ -114,8 +120,7 @@ void kernel_main(void)
 	}
 
 	struct file *console = NULL;
-	struct vfs_ctx ctx = { .cred = &(struct cred){ 0 }, .root = root, .cwd = root };
-	if (vfs_open(&ctx, NULL, "/dev/console", O_RDWR, 0, &console))
+	if (dev_open_console(&root, &console))
 		pr_warn("Warning: unable to open an initial console.\n");
 
 	split_cmdline();

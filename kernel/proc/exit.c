@@ -10,6 +10,7 @@
 #include <frame/panic.h>
 #include <frame/task.h>
 #include <frame/vm_space.h>
+#include <kernel/ktime.h>
 #include <kernel/proc.h>
 #include <kernel/signal.h>
 #include "proc_internal.h"
@@ -62,6 +63,7 @@ static bool parent_autoreaps(struct process *parent)
 
 static void process_exit_last_thread(struct process *p)
 {
+	proc_extra_exit(p);
 	process_release_resources(p);
 	if (p->pid == INIT_PID) {
 		int st = p->exit_status;

@@ -10,6 +10,7 @@
 #include <frame/string.h>
 #include <frame/vm_io.h>
 #include <kernel/fdtable.h>
+#include <kernel/ktime.h>
 #include <kernel/mm.h>
 #include <kernel/proc.h>
 #include <kernel/signal.h>
@@ -161,6 +162,8 @@ static int64_t do_clone(uint64_t flags, vaddr_t newsp, vaddr_t ptid, vaddr_t cti
 			proc_mem_write(owner->mm, ctid, &v, sizeof(v));
 	}
 
+	if (c)
+		proc_extra_fork(p, c);
 	int err = thread_start(t);
 	if (err) {
 		/* No task: undo the bookkeeping as an exit would. */
