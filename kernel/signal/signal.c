@@ -1,6 +1,6 @@
 /*
  * Signal state and sending: dispositions (shared), pending sets (per thread
- * and per process), and waking the thread that will take a signal.
+ * and per process), dequeuing, and waking the thread that will take a signal.
  */
 #include <abi/errno.h>
 #include <frame/heap.h>
@@ -9,6 +9,23 @@
 #include <kernel/proc.h>
 #include <kernel/signal.h>
 #include "signal_internal.h"
+
+/*
+ * One lock for all signal state: senders run in other tasks and in
+ * interrupt handlers (timers, the terminal), and a send touches the
+ * disposition, the masks of every thread and the pending sets at once.
+ */
+static spinlock_t sig_lock = SPINLOCK_INIT("signal");
+
+unsigned long signal_lock(void)
+{
+	return spin_lock_irqsave(&sig_lock);
+}
+
+void signal_unlock(unsigned long flags)
+{
+	spin_unlock_irqrestore(&sig_lock, flags);
+}
 
 struct sighand *sighand_create(void)
 {
@@ -23,8 +40,11 @@ struct sighand *sighand_create(void)
 struct sighand *sighand_copy(const struct sighand *src)
 {
 	struct sighand *sh = sighand_create();
-	if (sh)
+	if (sh) {
+		unsigned long flags = signal_lock();
 		memcpy(sh->action, src->action, sizeof(sh->action));
+		signal_unlock(flags);
+	}
 	return sh;
 }
 
@@ -43,14 +63,14 @@ void signal_exec_reset(struct process *p)
 {
 	struct sighand *sh = p->sighand;
 	/* A handler shared with another process must not change under it: take a copy. */
-	if (sh->refs > 1) {
+	if (__atomic_load_n(&sh->refs, __ATOMIC_ACQUIRE) > 1) {
 		struct sighand *copy = sighand_copy(sh);
 		if (copy) {
 			sighand_put(sh);
 			p->sighand = sh = copy;
 		}
 	}
-	unsigned long flags = spin_lock_irqsave(&sh->lock);
+	unsigned long flags = signal_lock();
 	for (int i = 0; i < KERNEL_NSIG; i++) {
 		struct kernel_sigaction *sa = &sh->action[i];
 		if (sa->sa_handler != SIG_IGN)
@@ -59,38 +79,77 @@ void signal_exec_reset(struct process *p)
 		sa->sa_restorer = 0;
 		sa->sa_mask = 0;
 	}
-	spin_unlock_irqrestore(&sh->lock, flags);
+	/* The new program starts without an alternate stack (its old address is meaningless). */
+	for (struct thread *t = p->threads; t; t = t->next) {
+		t->sig.altstack_sp = 0;
+		t->sig.altstack_size = 0;
+		t->sig.altstack_flags = SS_DISABLE;
+	}
+	signal_unlock(flags);
 }
 
-static void queue_free(struct sigqueue **q)
+static void queue_free(struct sigqueue *q)
 {
-	while (*q) {
-		struct sigqueue *n = (*q)->next;
-		kfree(*q);
-		*q = n;
+	while (q) {
+		struct sigqueue *n = q->next;
+		kfree(q);
+		q = n;
 	}
 }
 
 void signal_discard_process(struct process *p)
 {
+	unsigned long flags = signal_lock();
+	struct sigqueue *q = p->shared_queue;
 	p->shared_pending = 0;
-	queue_free(&p->shared_queue);
+	p->shared_queue = NULL;
+	signal_unlock(flags);
+	queue_free(q);
 }
 
 void signal_discard_thread(struct thread *t)
 {
+	unsigned long flags = signal_lock();
+	struct sigqueue *q = t->sig.queue;
 	t->sig.pending = 0;
-	queue_free(&t->sig.queue);
+	t->sig.queue = NULL;
+	signal_unlock(flags);
+	queue_free(q);
 }
 
-/* Remember @info for @sig: standard signals keep one, real-time signals queue each. */
+/* Remove every instance of @sig from a pending set and its queue (lock held). */
+static void flush_sig(struct sigqueue **q, kernel_sigset_t *pending, int sig)
+{
+	*pending &= ~SIG_BIT(sig);
+	for (struct sigqueue **e = q; *e;) {
+		if ((*e)->info.signo == sig) {
+			struct sigqueue *gone = *e;
+			*e = gone->next;
+			kfree(gone);
+		} else {
+			e = &(*e)->next;
+		}
+	}
+}
+
+void signal_flush_locked(struct process *p, int sig)
+{
+	flush_sig(&p->shared_queue, &p->shared_pending, sig);
+	for (struct thread *t = p->threads; t; t = t->next)
+		flush_sig(&t->sig.queue, &t->sig.pending, sig);
+}
+
+/*
+ * Remember @info for @sig (lock held): a standard signal already pending
+ * is not queued again (it coalesces); real-time signals queue each instance.
+ */
 static void queue_info(struct sigqueue **q, kernel_sigset_t *pending, int sig,
 		       const struct ksiginfo *info)
 {
 	bool already = *pending & SIG_BIT(sig);
-	*pending |= SIG_BIT(sig);
 	if (already && sig < SIGRTMIN)
 		return;
+	*pending |= SIG_BIT(sig);
 	struct sigqueue *e = kzalloc(sizeof(*e));
 	if (!e)
 		return;	/* the signal stays pending, with SI_KERNEL information */
@@ -105,10 +164,15 @@ static void queue_info(struct sigqueue **q, kernel_sigset_t *pending, int sig,
 	*tail = e;
 }
 
-static bool ignored(struct process *p, int sig)
+bool signal_ignored_locked(struct process *p, int sig)
 {
 	uint64_t h = p->sighand->action[sig - 1].sa_handler;
 	return h == SIG_IGN || (h == SIG_DFL && signal_default_ignores(sig));
+}
+
+static bool thread_blocks(const struct thread *t, int sig)
+{
+	return ((t->sig.blocked | t->sig.real_blocked) & SIG_BIT(sig)) != 0;
 }
 
 int signal_send_thread(struct thread *t, int sig, const struct ksiginfo *info)
@@ -118,15 +182,19 @@ int signal_send_thread(struct thread *t, int sig, const struct ksiginfo *info)
 	if (sig == 0)
 		return 0;
 	struct process *p = t->proc;
-	if (!p->sighand || p->state == PROC_ZOMBIE)
+	unsigned long flags = signal_lock();
+	if (!p->sighand || p->state == PROC_ZOMBIE || t->exiting) {
+		signal_unlock(flags);
 		return 0;
+	}
 	signal_prepare_stop_cont(p, sig);
 	/* Ignored signals are dropped at once, unless blocked (they may be unignored). */
-	if (ignored(p, sig) && !(t->sig.blocked & SIG_BIT(sig)))
-		return 0;
-	queue_info(&t->sig.queue, &t->sig.pending, sig, info);
-	if (t->task)
-		task_wake(t->task);
+	if (!signal_ignored_locked(p, sig) || thread_blocks(t, sig)) {
+		queue_info(&t->sig.queue, &t->sig.pending, sig, info);
+		if (t->task)
+			task_wake(t->task);
+	}
+	signal_unlock(flags);
 	return 0;
 }
 
@@ -136,27 +204,32 @@ int signal_send_process(struct process *p, int sig, const struct ksiginfo *info)
 		return -EINVAL;
 	if (sig == 0)
 		return 0;
-	if (!p->sighand || p->state == PROC_ZOMBIE)
+	unsigned long flags = signal_lock();
+	if (!p->sighand || p->state == PROC_ZOMBIE) {
+		signal_unlock(flags);
 		return 0;
-	signal_prepare_stop_cont(p, sig);
-	if (ignored(p, sig)) {
-		bool all_block = true;
-		for (struct thread *t = p->threads; t; t = t->next)
-			if (!(t->sig.blocked & SIG_BIT(sig)))
-				all_block = false;
-		if (!all_block)
-			return 0;
 	}
-	queue_info(&p->shared_queue, &p->shared_pending, sig, info);
-	/* Wake a thread that can take it (SIGKILL: all of them). */
-	for (struct thread *t = p->threads; t; t = t->next) {
-		if (sig == SIGKILL || !(t->sig.blocked & SIG_BIT(sig))) {
-			if (t->task)
-				task_wake(t->task);
-			if (sig != SIGKILL)
-				break;
+	signal_prepare_stop_cont(p, sig);
+	bool keep = !signal_ignored_locked(p, sig);
+	for (struct thread *t = p->threads; t && !keep; t = t->next)
+		if (thread_blocks(t, sig))
+			keep = true;
+	if (keep) {
+		queue_info(&p->shared_queue, &p->shared_pending, sig, info);
+		/*
+		 * Wake a thread that can take it (SIGKILL: all of them); a
+		 * thread in rt_sigtimedwait for it has it unblocked meanwhile.
+		 */
+		for (struct thread *t = p->threads; t; t = t->next) {
+			if (sig == SIGKILL || !(t->sig.blocked & SIG_BIT(sig))) {
+				if (t->task)
+					task_wake(t->task);
+				if (sig != SIGKILL)
+					break;
+			}
 		}
 	}
+	signal_unlock(flags);
 	return 0;
 }
 
@@ -169,4 +242,69 @@ bool signal_pending(struct thread *t)
 	kernel_sigset_t pending = t->sig.pending | t->proc->shared_pending;
 	return (pending & ~t->sig.blocked) != 0 ||
 	       (pending & (SIG_BIT(SIGKILL) | SIG_BIT(SIGSTOP))) != 0;
+}
+
+kernel_sigset_t signal_pending_set(struct thread *t)
+{
+	unsigned long flags = signal_lock();
+	kernel_sigset_t set = t->sig.pending | t->proc->shared_pending;
+	signal_unlock(flags);
+	return set;
+}
+
+void signal_set_blocked(struct thread *t, kernel_sigset_t mask)
+{
+	unsigned long flags = signal_lock();
+	t->sig.blocked = mask & ~SIGNAL_UNBLOCKABLE;
+	signal_unlock(flags);
+}
+
+/* Take @sig's first queued instance from one pending set (lock held). */
+static void take(struct sigqueue **q, kernel_sigset_t *pending, int sig, struct ksiginfo *info)
+{
+	*info = (struct ksiginfo){ .signo = sig, .code = SI_KERNEL };
+	bool taken = false, more = false;
+	for (struct sigqueue **e = q; *e;) {
+		if ((*e)->info.signo != sig) {
+			e = &(*e)->next;
+			continue;
+		}
+		if (taken) {
+			more = true;	/* another real-time instance: stays pending */
+			break;
+		}
+		struct sigqueue *first = *e;
+		*info = first->info;
+		*e = first->next;
+		kfree(first);
+		taken = true;
+	}
+	if (!more)
+		*pending &= ~SIG_BIT(sig);
+}
+
+int signal_dequeue_locked(struct thread *t, kernel_sigset_t mask, struct ksiginfo *info)
+{
+	struct process *p = t->proc;
+	for (int from_proc = 0; from_proc < 2; from_proc++) {
+		kernel_sigset_t *pending = from_proc ? &p->shared_pending : &t->sig.pending;
+		struct sigqueue **q = from_proc ? &p->shared_queue : &t->sig.queue;
+		kernel_sigset_t ready = *pending & mask;
+		if (!ready)
+			continue;
+		/* Synchronous fault signals first, as Linux does: they describe this instruction. */
+		kernel_sigset_t sync = ready & SIGNAL_SYNCHRONOUS;
+		int sig = __builtin_ctzll(sync ? sync : ready) + 1;
+		take(q, pending, sig, info);
+		return sig;
+	}
+	return 0;
+}
+
+int signal_dequeue(struct thread *t, kernel_sigset_t mask, struct ksiginfo *info)
+{
+	unsigned long flags = signal_lock();
+	int sig = signal_dequeue_locked(t, mask, info);
+	signal_unlock(flags);
+	return sig;
 }

@@ -13,6 +13,9 @@ int64_t sys_mmap(const struct syscall_args *args);
 int64_t sys_mprotect(const struct syscall_args *args);
 int64_t sys_munmap(const struct syscall_args *args);
 int64_t sys_brk(const struct syscall_args *args);
+int64_t sys_rt_sigaction(const struct syscall_args *args);
+int64_t sys_rt_sigprocmask(const struct syscall_args *args);
+int64_t sys_rt_sigreturn(const struct syscall_args *args);
 int64_t sys_ioctl(const struct syscall_args *args);
 int64_t sys_pread64(const struct syscall_args *args);
 int64_t sys_pwrite64(const struct syscall_args *args);
@@ -26,6 +29,7 @@ int64_t sys_mremap(const struct syscall_args *args);
 int64_t sys_madvise(const struct syscall_args *args);
 int64_t sys_dup(const struct syscall_args *args);
 int64_t sys_dup2(const struct syscall_args *args);
+int64_t sys_pause(const struct syscall_args *args);
 int64_t sys_nanosleep(const struct syscall_args *args);
 int64_t sys_getitimer(const struct syscall_args *args);
 int64_t sys_alarm(const struct syscall_args *args);
@@ -38,6 +42,7 @@ int64_t sys_vfork(const struct syscall_args *args);
 int64_t sys_execve(const struct syscall_args *args);
 int64_t sys_exit(const struct syscall_args *args);
 int64_t sys_wait4(const struct syscall_args *args);
+int64_t sys_kill(const struct syscall_args *args);
 int64_t sys_uname(const struct syscall_args *args);
 int64_t sys_fcntl(const struct syscall_args *args);
 int64_t sys_flock(const struct syscall_args *args);
@@ -90,6 +95,11 @@ int64_t sys_getpgid(const struct syscall_args *args);
 int64_t sys_setfsuid(const struct syscall_args *args);
 int64_t sys_setfsgid(const struct syscall_args *args);
 int64_t sys_getsid(const struct syscall_args *args);
+int64_t sys_rt_sigpending(const struct syscall_args *args);
+int64_t sys_rt_sigtimedwait(const struct syscall_args *args);
+int64_t sys_rt_sigqueueinfo(const struct syscall_args *args);
+int64_t sys_rt_sigsuspend(const struct syscall_args *args);
+int64_t sys_sigaltstack(const struct syscall_args *args);
 int64_t sys_utime(const struct syscall_args *args);
 int64_t sys_mknod(const struct syscall_args *args);
 int64_t sys_personality(const struct syscall_args *args);
@@ -114,6 +124,7 @@ int64_t sys_reboot(const struct syscall_args *args);
 int64_t sys_sethostname(const struct syscall_args *args);
 int64_t sys_setdomainname(const struct syscall_args *args);
 int64_t sys_gettid(const struct syscall_args *args);
+int64_t sys_tkill(const struct syscall_args *args);
 int64_t sys_time(const struct syscall_args *args);
 int64_t sys_futex(const struct syscall_args *args);
 int64_t sys_sched_setaffinity(const struct syscall_args *args);
@@ -130,6 +141,7 @@ int64_t sys_clock_gettime(const struct syscall_args *args);
 int64_t sys_clock_getres(const struct syscall_args *args);
 int64_t sys_clock_nanosleep(const struct syscall_args *args);
 int64_t sys_exit_group(const struct syscall_args *args);
+int64_t sys_tgkill(const struct syscall_args *args);
 int64_t sys_utimes(const struct syscall_args *args);
 int64_t sys_waitid(const struct syscall_args *args);
 int64_t sys_openat(const struct syscall_args *args);
@@ -153,6 +165,7 @@ int64_t sys_dup3(const struct syscall_args *args);
 int64_t sys_pipe2(const struct syscall_args *args);
 int64_t sys_preadv(const struct syscall_args *args);
 int64_t sys_pwritev(const struct syscall_args *args);
+int64_t sys_rt_tgsigqueueinfo(const struct syscall_args *args);
 int64_t sys_prlimit64(const struct syscall_args *args);
 int64_t sys_syncfs(const struct syscall_args *args);
 int64_t sys_getcpu(const struct syscall_args *args);
@@ -177,9 +190,9 @@ const struct syscall_desc syscall_table[] = {
 	[10] = { "mprotect", sys_mprotect },
 	[11] = { "munmap", sys_munmap },
 	[12] = { "brk", sys_brk },
-	[13] = { "rt_sigaction", 0 },
-	[14] = { "rt_sigprocmask", 0 },
-	[15] = { "rt_sigreturn", 0 },
+	[13] = { "rt_sigaction", sys_rt_sigaction },
+	[14] = { "rt_sigprocmask", sys_rt_sigprocmask },
+	[15] = { "rt_sigreturn", sys_rt_sigreturn },
 	[16] = { "ioctl", sys_ioctl },
 	[17] = { "pread64", sys_pread64 },
 	[18] = { "pwrite64", sys_pwrite64 },
@@ -198,7 +211,7 @@ const struct syscall_desc syscall_table[] = {
 	[31] = { "shmctl", 0 },
 	[32] = { "dup", sys_dup },
 	[33] = { "dup2", sys_dup2 },
-	[34] = { "pause", 0 },
+	[34] = { "pause", sys_pause },
 	[35] = { "nanosleep", sys_nanosleep },
 	[36] = { "getitimer", sys_getitimer },
 	[37] = { "alarm", sys_alarm },
@@ -226,7 +239,7 @@ const struct syscall_desc syscall_table[] = {
 	[59] = { "execve", sys_execve },
 	[60] = { "exit", sys_exit },
 	[61] = { "wait4", sys_wait4 },
-	[62] = { "kill", 0 },
+	[62] = { "kill", sys_kill },
 	[63] = { "uname", sys_uname },
 	[64] = { "semget", 0 },
 	[65] = { "semop", 0 },
@@ -291,11 +304,11 @@ const struct syscall_desc syscall_table[] = {
 	[124] = { "getsid", sys_getsid },
 	[125] = { "capget", 0 },
 	[126] = { "capset", 0 },
-	[127] = { "rt_sigpending", 0 },
-	[128] = { "rt_sigtimedwait", 0 },
-	[129] = { "rt_sigqueueinfo", 0 },
-	[130] = { "rt_sigsuspend", 0 },
-	[131] = { "sigaltstack", 0 },
+	[127] = { "rt_sigpending", sys_rt_sigpending },
+	[128] = { "rt_sigtimedwait", sys_rt_sigtimedwait },
+	[129] = { "rt_sigqueueinfo", sys_rt_sigqueueinfo },
+	[130] = { "rt_sigsuspend", sys_rt_sigsuspend },
+	[131] = { "sigaltstack", sys_sigaltstack },
 	[132] = { "utime", sys_utime },
 	[133] = { "mknod", sys_mknod },
 	[134] = { "uselib", 0 },
@@ -364,7 +377,7 @@ const struct syscall_desc syscall_table[] = {
 	[197] = { "removexattr", 0 },
 	[198] = { "lremovexattr", 0 },
 	[199] = { "fremovexattr", 0 },
-	[200] = { "tkill", 0 },
+	[200] = { "tkill", sys_tkill },
 	[201] = { "time", sys_time },
 	[202] = { "futex", sys_futex },
 	[203] = { "sched_setaffinity", sys_sched_setaffinity },
@@ -398,7 +411,7 @@ const struct syscall_desc syscall_table[] = {
 	[231] = { "exit_group", sys_exit_group },
 	[232] = { "epoll_wait", 0 },
 	[233] = { "epoll_ctl", 0 },
-	[234] = { "tgkill", 0 },
+	[234] = { "tgkill", sys_tgkill },
 	[235] = { "utimes", sys_utimes },
 	[236] = { "vserver", 0 },
 	[237] = { "mbind", 0 },
@@ -461,7 +474,7 @@ const struct syscall_desc syscall_table[] = {
 	[294] = { "inotify_init1", 0 },
 	[295] = { "preadv", sys_preadv },
 	[296] = { "pwritev", sys_pwritev },
-	[297] = { "rt_tgsigqueueinfo", 0 },
+	[297] = { "rt_tgsigqueueinfo", sys_rt_tgsigqueueinfo },
 	[298] = { "perf_event_open", 0 },
 	[299] = { "recvmmsg", 0 },
 	[300] = { "fanotify_init", 0 },

@@ -16,31 +16,26 @@ struct thread;
 
 #define SIG_BIT(sig) (1ULL << ((sig) - 1))
 
-/* What a signal carries, in kernel form (written out as siginfo_t on delivery). */
+/*
+ * What a signal carries, in kernel form (written out as siginfo_t on
+ * delivery; which fields count depends on signo and code, as Linux's
+ * siginfo layouts).
+ */
 struct ksiginfo {
 	int signo;
-	int code;	/* SI_USER, SEGV_MAPERR, CLD_EXITED, ... */
+	int code;	/* SI_USER, SEGV_MAPERR, CLD_EXITED, ... (abi/signal.h) */
 	int errno_;
 	int pid;	/* sender, or the child for SIGCHLD */
 	uint32_t uid;
 	int status;	/* SIGCHLD: exit code or signal */
 	vaddr_t addr;	/* faults: the address */
+	uint64_t value;	/* sigqueue/timers: the sigval */
+	int tid, overrun;	/* POSIX timers */
+	int64_t utime, stime;	/* SIGCHLD: the child's times, in clock ticks */
+	int64_t band;	/* SIGPOLL */
+	int fd;
+	bool forced;	/* raised by a fault: delivered even to init */
 };
-
-#define SI_USER 0
-#define SI_KERNEL 0x80
-#define SI_TKILL (-6)
-#define SEGV_MAPERR 1
-#define SEGV_ACCERR 2
-#define BUS_ADRERR 2
-#define ILL_ILLOPN 2
-#define FPE_INTDIV 1
-#define TRAP_BRKPT 1
-#define CLD_EXITED 1
-#define CLD_KILLED 2
-#define CLD_DUMPED 3
-#define CLD_STOPPED 5
-#define CLD_CONTINUED 6
 
 /* Dispositions, shared by threads (and by CLONE_SIGHAND processes). */
 struct sighand {
@@ -62,9 +57,13 @@ struct thread_sig {
 	struct sigqueue *queue;		/* information for pending signals */
 	kernel_sigset_t saved_mask;	/* rt_sigsuspend/ppoll: restored after delivery */
 	bool restore_mask;
+	kernel_sigset_t real_blocked;	/* rt_sigtimedwait: the mask before it unblocked the awaited set */
 	vaddr_t altstack_sp;
-	uint64_t altstack_size;
-	int altstack_flags;
+	uint64_t altstack_size;		/* 0: no alternate stack */
+	int altstack_flags;		/* as sigaltstack set them (SS_AUTODISARM) */
+	bool report_continued;		/* tell the parent its child went on after SIGCONT */
+	/* The last user-mode exception, for the frame's trapno/err/cr2. */
+	uint64_t trap_nr, trap_err, trap_cr2;
 };
 
 struct sighand *sighand_create(void);
@@ -86,6 +85,33 @@ int signal_send_thread(struct thread *t, int sig, const struct ksiginfo *info);
 
 /* A signal is pending and unblocked for @t: interruptible waits end early. */
 bool signal_pending(struct thread *t);
+
+/*
+ * Take the lowest-numbered signal in @mask pending for @t (its own first,
+ * then its process's) with its information; 0 if none. Real-time signals
+ * come out one queued instance at a time, in the order sent.
+ */
+int signal_dequeue(struct thread *t, kernel_sigset_t mask, struct ksiginfo *info);
+
+/* Signals pending for @t (its own and its process's), blocked or not. */
+kernel_sigset_t signal_pending_set(struct thread *t);
+
+/* Change @t's mask (SIGKILL and SIGSTOP are never blocked). */
+void signal_set_blocked(struct thread *t, kernel_sigset_t mask);
+
+/*
+ * The lock of all signal state (pending sets and queues, masks,
+ * dispositions): irq-saving, since signals are sent from interrupt
+ * handlers. The process core may hold it around thread-list changes so a
+ * sender never walks a list being changed.
+ */
+unsigned long signal_lock(void);
+void signal_unlock(unsigned long flags);
+
+/* Write @info out as Linux's 128-byte siginfo_t (the fields of its layout). */
+void signal_encode_siginfo(const struct ksiginfo *info, struct siginfo *out);
+/* Read a user-supplied siginfo_t (rt_sigqueueinfo) as the fields of its layout. */
+void signal_decode_siginfo(const struct siginfo *in, struct ksiginfo *info);
 
 /*
  * Called by the thread's loop before each return to user mode: deliver
