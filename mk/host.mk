@@ -17,6 +17,8 @@ HOST_OBJS := $(patsubst %.c,$(HOST_OUT)/obj/%.o,$(HOST_SRCS))
 HOST_SERVICE_CFLAGS := $(filter-out -Iframe -Iframe/host/include,$(HOST_CFLAGS)) -Ikernel/include
 # kernel/mm: process address spaces (issue 5).
 HOST_SERVICE_SRCS := $(wildcard kernel/fs/*.c kernel/lib/*.c kernel/mm/*.c kernel/tty/*.c) \
+	kernel/dev/chrdev.c kernel/dev/mem.c kernel/dev/devtmpfs.c \
+	kernel/procfs/format.c kernel/procfs/sbuf.c kernel/procfs/utsname.c \
 	$(filter-out %_ktest_only.c,$(wildcard test/services/*.c))
 HOST_OBJS += $(patsubst %.c,$(HOST_OUT)/obj/%.o,$(HOST_SERVICE_SRCS))
 

@@ -1,0 +1,25 @@
+/* The devices Cadre provides (/dev/null ... /dev/console) and the devtmpfs file system that holds their nodes. */
+#ifndef KERNEL_DEVICES_H
+#define KERNEL_DEVICES_H
+
+#include <kernel/file.h>
+#include <kernel/vfs.h>
+
+/*
+ * Register the character devices and the "devtmpfs" file-system type; hook
+ * the VFS's special open for device nodes. Call once at boot after
+ * tmpfs_register() (devtmpfs is a tmpfs instance) and before any mount.
+ * 0 or a negative errno.
+ */
+int devices_init(void);
+
+/*
+ * Open /dev/console read-write for init's descriptors 0-2, as Linux's
+ * console_on_rootfs(): under @root's /dev if the node is there, otherwise
+ * after creating /dev (0755) and /dev/console (c 5 1, 0600) in @root, as
+ * Linux does for a root without them. 0 and *@out (one reference) or a
+ * negative errno.
+ */
+int dev_open_console(const struct path *root, struct file **out);
+
+#endif
