@@ -120,6 +120,8 @@ int64_t sys_setrlimit(const struct syscall_args *args);
 int64_t sys_chroot(const struct syscall_args *args);
 int64_t sys_sync(const struct syscall_args *args);
 int64_t sys_settimeofday(const struct syscall_args *args);
+int64_t sys_mount(const struct syscall_args *args);
+int64_t sys_umount2(const struct syscall_args *args);
 int64_t sys_reboot(const struct syscall_args *args);
 int64_t sys_sethostname(const struct syscall_args *args);
 int64_t sys_setdomainname(const struct syscall_args *args);
@@ -342,8 +344,8 @@ const struct syscall_desc syscall_table[] = {
 	[162] = { "sync", sys_sync },
 	[163] = { "acct", 0 },
 	[164] = { "settimeofday", sys_settimeofday },
-	[165] = { "mount", 0 },
-	[166] = { "umount2", 0 },
+	[165] = { "mount", sys_mount },
+	[166] = { "umount2", sys_umount2 },
 	[167] = { "swapon", 0 },
 	[168] = { "swapoff", 0 },
 	[169] = { "reboot", sys_reboot },
