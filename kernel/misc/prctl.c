@@ -66,6 +66,13 @@ int64_t sys_prctl(const struct syscall_args *a)
 		proc_tree_unlock();
 		return copy_to_user(user_ptr(arg2), comm, sizeof(comm)) ? -EFAULT : 0;
 	}
+	case PR_SET_CHILD_SUBREAPER:
+		proc_tree_lock();
+		p->child_subreaper = arg2 != 0;
+		proc_tree_unlock();
+		return 0;
+	case PR_GET_CHILD_SUBREAPER:
+		return put_user_u32(p->child_subreaper ? 1 : 0, user_ptr(arg2)) ? -EFAULT : 0;
 	case PR_SET_NO_NEW_PRIVS:
 		if (arg2 != 1 || a->a[2] || a->a[3] || a->a[4])
 			return -EINVAL;	/* it can only be set, never cleared */

@@ -31,11 +31,21 @@ static ssize_t exec_read(void *file, uint64_t off, void *buf, size_t len)
 	return vfs_pread(file, buf, len, (int64_t)off);
 }
 
-/* Open @path for execution: a regular file with an x bit the caller may use. */
-static int open_exec(struct process *p, const char *path, struct file **out)
+/*
+ * Open @path (relative to @at, NULL for the working directory; "" for @at
+ * itself) for execution: a regular file with an x bit the caller may use.
+ */
+static int open_exec(struct process *p, const struct path *at, const char *path,
+		     unsigned lookup_flags, struct file **out)
 {
 	struct path found;
-	int err = vfs_lookup(&p->fs, NULL, path, LOOKUP_FOLLOW, &found);
+	int err = 0;
+	if (path[0] == '\0' && at) {
+		found = *at;
+		path_get(&found);
+	} else {
+		err = vfs_lookup(&p->fs, at, path, lookup_flags, &found);
+	}
 	if (err)
 		return err;
 	struct inode *ino = found.inode;
@@ -237,24 +247,26 @@ static const char *base_name(const char *path)
 	return b;
 }
 
-static int exec_at_depth(const char *path, const char *const *argv,
+static int exec_at_depth(const struct path *at, const char *path, const char *name,
+			 unsigned lookup_flags, const char *const *argv,
 			 const char *const *envp, int depth)
 {
 	struct thread *t = thread_current();
 	struct process *p = t->proc;
 	struct file *f;
-	int err = open_exec(p, path, &f);
+	int err = open_exec(p, at, path, lookup_flags, &f);
 	if (err)
 		return err;
 
 	const char **script_argv = NULL;
 	char *script_buf = NULL;
-	err = parse_script(f, path, argv, &script_argv, &script_buf);
+	err = parse_script(f, name, argv, &script_argv, &script_buf);
 	if (err <= 0) {
 		file_put(f);
 		if (err == 0) {
 			err = depth >= SCRIPT_DEPTH_MAX ? -ELOOP :
-			      exec_at_depth(script_argv[0], script_argv, envp, depth + 1);
+			      exec_at_depth(NULL, script_argv[0], script_argv[0], LOOKUP_FOLLOW,
+					    script_argv, envp, depth + 1);
 			kfree(script_argv);
 			kfree(script_buf);
 		}
@@ -268,7 +280,7 @@ static int exec_at_depth(const char *path, const char *const *argv,
 		file_put(f);
 		return -ENOMEM;
 	}
-	err = load_program(p, f, path, argv, envp, &mm, &entry, &sp, plan);
+	err = load_program(p, f, name, argv, envp, &mm, &entry, &sp, plan);
 	kfree(plan);
 	file_put(f);
 	if (err)
@@ -289,8 +301,8 @@ static int exec_at_depth(const char *path, const char *const *argv,
 	t->sig.altstack_size = 0;
 	t->sig.altstack_flags = SS_DISABLE;
 	t->clear_child_tid = 0;
-	strlcpy(p->comm, base_name(path), sizeof(p->comm));
-	strlcpy(p->exe, path, sizeof(p->exe));
+	strlcpy(p->comm, base_name(name), sizeof(p->comm));
+	strlcpy(p->exe, name, sizeof(p->exe));
 	p->exe_done = true;
 	note_args(p, sp);
 	/* A vfork parent may go on now. */
@@ -300,9 +312,15 @@ static int exec_at_depth(const char *path, const char *const *argv,
 	return 0;
 }
 
-int proc_exec(const char *path, const char *const *argv, const char *const *envp)
+int proc_exec_at(const struct path *at, const char *path, const char *name, bool follow,
+		 const char *const *argv, const char *const *envp)
 {
 	if (process_current()->nthreads > 1)
 		return -EBUSY;	/* other threads must be killed first: not yet done */
-	return exec_at_depth(path, argv, envp, 0);
+	return exec_at_depth(at, path, name, follow ? LOOKUP_FOLLOW : 0, argv, envp, 0);
+}
+
+int proc_exec(const char *path, const char *const *argv, const char *const *envp)
+{
+	return proc_exec_at(NULL, path, path, true, argv, envp);
 }

@@ -17,10 +17,19 @@
 
 #define INIT_PID 1
 
-/* Orphans go to init, which reaps them (zombies among them are reported at once). */
+/* The nearest living ancestor that asked for orphans (PR_SET_CHILD_SUBREAPER), else init. */
+static struct process *new_parent_for_orphans(struct process *p)
+{
+	for (struct process *a = p->parent; a; a = a->parent)
+		if (a->child_subreaper && a->state != PROC_ZOMBIE && !a->exiting)
+			return a;
+	return process_find(INIT_PID);
+}
+
+/* Orphans go to a subreaper or init, which reap them (zombies among them are reported at once). */
 static void reparent_children(struct process *p)
 {
-	struct process *init = process_find(INIT_PID);
+	struct process *init = new_parent_for_orphans(p);
 	while (p->children) {
 		struct process *c = p->children;
 		process_remove_child(c);

@@ -4,6 +4,7 @@
  * starts where the parent made the call, with 0 as the call's result.
  */
 #include <abi/errno.h>
+#include <abi/resource.h>
 #include <abi/sched.h>
 #include <abi/signal.h>
 #include <frame/heap.h>
@@ -88,6 +89,19 @@ static int copy_process_resources(struct process *c, struct process *p, uint64_t
 	return 0;
 }
 
+/* RLIMIT_NPROC: threads of the caller's real user, counted when the limit is finite (tree lock held). */
+static bool over_nproc_limit(const struct process *p)
+{
+	uint64_t limit = p->rlim[RLIMIT_NPROC].rlim_cur;
+	if (limit == RLIM_INFINITY || p->cred.euid == 0)
+		return false;
+	uint64_t n = 0;
+	for (struct process *q = process_first(); q; q = process_next(q))
+		if (q->cred.uid == p->cred.uid && q->state != PROC_ZOMBIE)
+			n += q->nthreads;
+	return n >= limit;
+}
+
 static int64_t do_clone(uint64_t flags, vaddr_t newsp, vaddr_t ptid, vaddr_t ctid, vaddr_t tls)
 {
 	struct thread *cur = thread_current();
@@ -127,7 +141,7 @@ static int64_t do_clone(uint64_t flags, vaddr_t newsp, vaddr_t ptid, vaddr_t cti
 		t->clear_child_tid = ctid;
 
 	proc_tree_lock();
-	int id = id_alloc();
+	int id = over_nproc_limit(p) ? -EAGAIN : id_alloc();
 	if (id < 0 || (p->exiting && (flags & CLONE_THREAD))) {
 		proc_tree_unlock();
 		kfree(t);

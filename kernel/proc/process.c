@@ -7,6 +7,7 @@
 #include <kernel/fdtable.h>
 #include <kernel/mm.h>
 #include <kernel/proc.h>
+#include <kernel/signal.h>
 #include "proc_internal.h"
 
 static struct mutex tree_lock = MUTEX_INIT("proc tree");
@@ -136,22 +137,27 @@ struct thread *thread_alloc(struct process *p)
 	return t;
 }
 
+/* Signal senders walk the thread list under the signal lock, from interrupts too. */
 void process_link_thread(struct process *p, struct thread *t)
 {
+	unsigned long flags = signal_lock();
 	t->next = p->threads;
 	p->threads = t;
 	p->nthreads++;
+	signal_unlock(flags);
 }
 
 void process_unlink_thread(struct process *p, struct thread *t)
 {
+	unsigned long flags = signal_lock();
 	for (struct thread **pp = &p->threads; *pp; pp = &(*pp)->next) {
 		if (*pp == t) {
 			*pp = t->next;
 			p->nthreads--;
-			return;
+			break;
 		}
 	}
+	signal_unlock(flags);
 }
 
 void process_add_child(struct process *parent, struct process *child)

@@ -1,9 +1,13 @@
 /* Process system calls: ids, exit, execve, thread-id bookkeeping, TLS. */
 #include <abi/errno.h>
+#include <abi/fcntl.h>
 #include <frame/heap.h>
 #include <frame/string.h>
 #include <frame/vm_io.h>
+#include <frame/log.h>
 #include <kernel/exec.h>
+#include <kernel/fdtable.h>
+#include <kernel/file.h>
 #include <kernel/proc.h>
 #include "../syscall/syscall.h"
 #include "proc_internal.h"
@@ -151,23 +155,51 @@ static void free_strings(const char **v)
 	kfree(v);
 }
 
-int64_t sys_execve(const struct syscall_args *a)
+/* execve and execveat: copy the path and the vectors in, then exec relative to @dirfd. */
+static int64_t do_execveat(int dirfd, vaddr_t upath, vaddr_t uargv, vaddr_t uenvp, int flags)
 {
-	char *path = kmalloc(PATH_MAX);
+	if (flags & ~(AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW))
+		return -EINVAL;
+	char *path = kmalloc(PATH_MAX + 32);
 	if (!path)
 		return -ENOMEM;
-	ssize_t len = strncpy_from_user(path, user_ptr(a->a[0]), PATH_MAX);
-	int err = len < 0 ? (int)len : len == PATH_MAX ? -ENAMETOOLONG : len == 0 ? -ENOENT : 0;
+	ssize_t len = strncpy_from_user(path, user_ptr(upath), PATH_MAX);
+	int err = len < 0 ? (int)len : len == PATH_MAX ? -ENAMETOOLONG : 0;
+	if (!err && len == 0 && !(flags & AT_EMPTY_PATH))
+		err = -ENOENT;
+	struct file *dir = NULL;
+	if (!err && dirfd != AT_FDCWD && (path[0] != '/' || len == 0)) {
+		dir = fd_get(process_current()->fds, dirfd);
+		if (!dir)
+			err = -EBADF;
+	}
+	/* What the program sees as its path when it was named by a descriptor (Linux's /dev/fd/N). */
+	char *name = path + PATH_MAX;
+	if (!err && len == 0)
+		snprintf(name, 32, "/dev/fd/%d", dirfd);
 	const char **argv = NULL, **envp = NULL;
 	size_t budget = EXEC_ARGS_MAX;
 	if (!err)
-		err = copy_strings(a->a[1], &argv, &budget);
+		err = copy_strings(uargv, &argv, &budget);
 	if (!err)
-		err = copy_strings(a->a[2], &envp, &budget);
+		err = copy_strings(uenvp, &envp, &budget);
 	if (!err)
-		err = proc_exec(path, argv, envp);
+		err = proc_exec_at(dir ? &dir->path : NULL, path, len ? path : name,
+				   !(flags & AT_SYMLINK_NOFOLLOW), argv, envp);
+	if (dir)
+		file_put(dir);
 	free_strings(argv);
 	free_strings(envp);
 	kfree(path);
 	return err ? err : SYSCALL_RET_KEEP_REGS;
+}
+
+int64_t sys_execve(const struct syscall_args *a)
+{
+	return do_execveat(AT_FDCWD, a->a[0], a->a[1], a->a[2], 0);
+}
+
+int64_t sys_execveat(const struct syscall_args *a)
+{
+	return do_execveat((int)a->a[0], a->a[1], a->a[2], a->a[3], (int)a->a[4]);
 }

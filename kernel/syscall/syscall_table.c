@@ -173,6 +173,7 @@ int64_t sys_syncfs(const struct syscall_args *args);
 int64_t sys_getcpu(const struct syscall_args *args);
 int64_t sys_renameat2(const struct syscall_args *args);
 int64_t sys_getrandom(const struct syscall_args *args);
+int64_t sys_execveat(const struct syscall_args *args);
 int64_t sys_preadv2(const struct syscall_args *args);
 int64_t sys_pwritev2(const struct syscall_args *args);
 int64_t sys_statx(const struct syscall_args *args);
@@ -501,7 +502,7 @@ const struct syscall_desc syscall_table[] = {
 	[319] = { "memfd_create", 0 },
 	[320] = { "kexec_file_load", 0 },
 	[321] = { "bpf", 0 },
-	[322] = { "execveat", 0 },
+	[322] = { "execveat", sys_execveat },
 	[323] = { "userfaultfd", 0 },
 	[324] = { "membarrier", 0 },
 	[325] = { "mlock2", 0 },

@@ -31,6 +31,9 @@ static void unlink_and_free(struct proc_extra **link)
 {
 	struct proc_extra *e = *link;
 	*link = e->next;
+	struct process *p = process_find(e->pid);
+	if (p && p->extra == e)
+		p->extra = NULL;
 	proc_extra_free(e);
 }
 
@@ -51,19 +54,10 @@ static struct proc_misc misc_defaults(void)
 				   .no_new_privs = false };
 }
 
+/* The process points at its record: no search. */
 static struct proc_extra *lookup(struct process *p)
 {
-	for (struct proc_extra **link = &extras; *link;) {
-		struct proc_extra *e = *link;
-		if (e->pid == p->pid) {
-			if (e->start_ns == p->start_ns)
-				return e;
-			unlink_and_free(link);	/* a dead process's, pid since reused */
-			continue;
-		}
-		link = &e->next;
-	}
-	return NULL;
+	return p->extra;
 }
 
 struct proc_extra *proc_extra_find(struct process *p, bool create)
@@ -90,6 +84,7 @@ struct proc_extra *proc_extra_find(struct process *p, bool create)
 	timer_init(&e->real_timer, itimer_real_fire, e);
 	e->next = extras;
 	extras = e;
+	p->extra = e;
 	return e;
 }
 

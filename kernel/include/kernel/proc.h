@@ -20,6 +20,7 @@
 #define PROC_COMM_LEN 16
 
 struct mm;
+struct proc_extra;
 struct fdtable;
 struct file;
 struct task;
@@ -70,6 +71,8 @@ struct process {
 	uint64_t utime_ticks, stime_ticks;		/* of exited threads */
 	uint64_t child_utime_ticks, child_stime_ticks;	/* of reaped children */
 	struct tty *ctty;		/* controlling terminal, NULL if none */
+	struct proc_extra *extra;	/* timers, nice, prctl state (kernel/time), NULL until used */
+	bool child_subreaper;		/* PR_SET_CHILD_SUBREAPER: orphaned descendants come here */
 	/* vfork: the parent thread sleeps on its process's vfork_wait until this child execs or exits. */
 	struct thread *vfork_waiter;
 	struct wait_queue vfork_wait;
@@ -129,6 +132,13 @@ int proc_start_init(const struct path *root, const char *path, const char *const
  * (errors before the point of no return) or the process is killed.
  */
 int proc_exec(const char *path, const char *const *argv, const char *const *envp);
+/*
+ * execveat: @path relative to @at (NULL: working directory; @path "" means
+ * @at itself), @name is what the program sees as its path (AT_EXECFN,
+ * /proc/pid/exe), @follow whether a final symlink is followed.
+ */
+int proc_exec_at(const struct path *at, const char *path, const char *name, bool follow,
+		 const char *const *argv, const char *const *envp);
 
 /* End the current thread (exit) or the whole process (exit_group); never return. */
 _Noreturn void proc_exit_thread(int code);
