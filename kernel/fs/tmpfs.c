@@ -4,52 +4,27 @@
 #include <frame/page.h>
 #include <frame/spinlock.h>
 #include <frame/string.h>
+#include <abi/fcntl.h>
 #include <kernel/fs.h>
 
 #include "tmpfs_internal.h"
-
-struct tmpfs_dirent {
-	struct tmpfs_dirent *next, *prev;
-	uint64_t cookie;	/* getdents offset; increasing along the list, never reused */
-	struct inode *inode;	/* counted in its nlink, not its refcount */
-	size_t len;
-	char name[];
-};
-
-struct tmpfs_node {
-	struct inode inode;
-	struct tmpfs_node *all_next, *all_prev;	/* every inode of the instance */
-	/* directories */
-	struct tmpfs_dirent *head, *tail;
-	uint64_t next_cookie;
-	struct inode *parent;	/* referenced (unless itself), so ".." of a removed directory stays valid */
-	/* symlinks */
-	char *target;
-	size_t target_len;
-	/* regular files */
-	struct tmpfs_data data;
-};
-
-struct tmpfs_sb {
-	struct super_block sb;
-	spinlock_t all_lock;		/* the list: eviction runs without the VFS lock */
-	struct tmpfs_node *all;
-	uint64_t next_ino;		/* under the VFS lock */
-	uint64_t pages_used, max_pages;	/* atomic: writers hold only their inode's lock */
-	uint64_t inodes_used, max_inodes;
-};
 
 static const struct inode_ops tmpfs_inode_ops;
 static const struct super_ops tmpfs_super_ops;
 
 static struct tmpfs_node *node_of(struct inode *inode)
 {
-	return container_of(inode, struct tmpfs_node, inode);
+	return tmpfs_node_of(inode);
 }
 
 static struct tmpfs_sb *fs_of(struct super_block *sb)
 {
-	return container_of(sb, struct tmpfs_sb, sb);
+	return tmpfs_sb_of(sb);
+}
+
+bool tmpfs_owns(const struct inode *inode)
+{
+	return inode->ops == &tmpfs_inode_ops;
 }
 
 bool tmpfs_charge_page(struct tmpfs_sb *fs)
@@ -82,6 +57,8 @@ static struct tmpfs_node *node_new(struct tmpfs_sb *fs, uint32_t mode)
 	inode_init(&n->inode, &fs->sb, mode);
 	n->inode.ino = fs->next_ino++;
 	n->inode.ops = &tmpfs_inode_ops;
+	/* As shmem: sealing is closed unless memfd_create(MFD_ALLOW_SEALING) opens it. */
+	n->seals = F_SEAL_SEAL;
 	if (S_ISDIR(mode)) {
 		n->inode.nlink = 2;
 		n->next_cookie = 2;
@@ -226,6 +203,20 @@ static int tmpfs_create(struct inode *dir, const char *name, size_t len, uint32_
 	return 0;
 }
 
+int tmpfs_create_unlinked(struct inode *dir, uint32_t mode, uint32_t uid, uint32_t gid,
+			  struct inode **out)
+{
+	struct tmpfs_node *n = node_new(fs_of(dir->sb), S_IFREG | (mode & 07777));
+	if (!n)
+		return -ENOSPC;
+	n->inode.uid = uid;
+	n->inode.gid = gid;
+	/* No entry names it: the last reference evicts it (inode_put with nlink 0). */
+	n->inode.nlink = 0;
+	*out = &n->inode;
+	return 0;
+}
+
 static int tmpfs_link(struct inode *dir, const char *name, size_t len, struct inode *inode)
 {
 	int err = add_entry(node_of(dir), name, len, inode);
@@ -251,7 +242,13 @@ static void drop_link(struct inode *parent, struct inode *inode)
 static int tmpfs_unlink(struct inode *dir, const char *name, size_t len, struct inode *inode)
 {
 	struct tmpfs_dirent *d = find(node_of(dir), name, len);
-	if (!d || d->inode != inode)
+	/* memfd's directory may hold several entries of one name: take the one naming @inode. */
+	while (d && d->inode != inode) {
+		d = d->next;
+		while (d && (d->len != len || memcmp(d->name, name, len) != 0))
+			d = d->next;
+	}
+	if (!d)
 		return -ENOENT;
 	remove_entry(node_of(dir), d);
 	drop_link(dir, inode);
@@ -327,6 +324,9 @@ static ssize_t tmpfs_read(struct inode *inode, uint64_t off, void *buf, size_t l
 static ssize_t tmpfs_write(struct inode *inode, uint64_t off, const void *buf, size_t len)
 {
 	struct tmpfs_node *n = node_of(inode);
+	/* memfd seals, as shmem_write_begin checks them. */
+	if ((n->seals & (F_SEAL_WRITE | F_SEAL_FUTURE_WRITE)) || ((n->seals & F_SEAL_GROW) && off + len > inode->size))
+		return -EPERM;
 	ssize_t done = tmpfs_data_write(&n->data, fs_of(inode->sb), off, buf, len);
 	if (done > 0 && off + (uint64_t)done > inode->size)
 		inode->size = off + (uint64_t)done;
@@ -337,6 +337,9 @@ static ssize_t tmpfs_write(struct inode *inode, uint64_t off, const void *buf, s
 static int tmpfs_truncate(struct inode *inode, uint64_t size)
 {
 	struct tmpfs_node *n = node_of(inode);
+	if (((n->seals & F_SEAL_SHRINK) && size < inode->size) ||
+	    ((n->seals & F_SEAL_GROW) && size > inode->size))
+		return -EPERM;
 	if (size < inode->size)
 		tmpfs_data_truncate(&n->data, fs_of(inode->sb), size);
 	inode->size = size;

@@ -1,10 +1,12 @@
 /*
- * tmpfs file data: sparse, in whole pages from the frame's allocator
- * (kmalloc(PAGE_SIZE) serves whole pages), indexed by a radix tree.
- * Holes read as zeros and cost nothing.
+ * tmpfs file data: sparse, in frame pages (struct page handles) indexed by a
+ * radix tree. The very pages are what shared mappings map (tmpfs_mmap.c), so
+ * writes through a mapping and write() meet in one place. Holes read as
+ * zeros and cost nothing.
  */
 #include <frame/errno.h>
 #include <frame/heap.h>
+#include <frame/page.h>
 #include <frame/string.h>
 
 #include "tmpfs_internal.h"
@@ -18,7 +20,7 @@ static uint64_t capacity(unsigned height)
 	return height == 0 ? 0 : 1ull << (FANOUT_SHIFT * (height - 1));
 }
 
-static void *find_page(const struct tmpfs_data *d, uint64_t idx)
+static struct page *find_page(const struct tmpfs_data *d, uint64_t idx)
 {
 	if (idx >= capacity(d->height))
 		return NULL;
@@ -30,16 +32,17 @@ static void *find_page(const struct tmpfs_data *d, uint64_t idx)
 	return node;
 }
 
-/* The page at @idx, allocated (zeroed) if absent; NULL when out of space. */
-static uint8_t *get_page(struct tmpfs_data *d, struct tmpfs_sb *fs, uint64_t idx)
+/* The page at @idx, allocated (zeroed) if absent: 0, -ENOSPC (size cap) or -ENOMEM. */
+static int lookup_or_alloc(struct tmpfs_data *d, struct tmpfs_sb *fs, uint64_t idx,
+			   struct page **out)
 {
 	while (idx >= capacity(d->height)) {
 		if (d->height == MAX_HEIGHT)
-			return NULL;
+			return -EFBIG;
 		if (d->root) {
 			void **node = kzalloc(PAGE_SIZE);
 			if (!node)
-				return NULL;
+				return -ENOMEM;
 			node[0] = d->root;
 			d->root = node;
 		}
@@ -50,22 +53,41 @@ static uint8_t *get_page(struct tmpfs_data *d, struct tmpfs_sb *fs, uint64_t idx
 		if (!*slot) {
 			*slot = kzalloc(PAGE_SIZE);
 			if (!*slot)
-				return NULL;
+				return -ENOMEM;
 		}
 		void **slots = *slot;
 		slot = &slots[(idx >> (FANOUT_SHIFT * (level - 2))) & (FANOUT - 1)];
 	}
 	if (!*slot) {
 		if (!tmpfs_charge_page(fs))
-			return NULL;
-		*slot = kzalloc(PAGE_SIZE);
-		if (!*slot) {
+			return -ENOSPC;
+		struct page *pg = page_alloc(0, PAGE_ZERO);
+		if (!pg) {
 			tmpfs_uncharge_pages(fs, 1);
-			return NULL;
+			return -ENOMEM;
 		}
+		*slot = pg;
 		d->pages++;
 	}
-	return *slot;
+	*out = *slot;
+	return 0;
+}
+
+int tmpfs_data_get_page(struct tmpfs_data *d, struct tmpfs_sb *fs, uint64_t idx,
+			struct page **out)
+{
+	struct page *pg;
+	int err = lookup_or_alloc(d, fs, idx, &pg);
+	if (err)
+		return err == -EFBIG ? -ENOSPC : err;
+	page_get(pg);
+	*out = pg;
+	return 0;
+}
+
+bool tmpfs_data_present(const struct tmpfs_data *d, uint64_t idx)
+{
+	return find_page(d, idx) != NULL;
 }
 
 void tmpfs_data_read(const struct tmpfs_data *d, uint64_t off, void *buf, size_t len)
@@ -74,9 +96,9 @@ void tmpfs_data_read(const struct tmpfs_data *d, uint64_t off, void *buf, size_t
 	while (len) {
 		size_t in_page = off & (PAGE_SIZE - 1);
 		size_t n = MIN(len, PAGE_SIZE - in_page);
-		const uint8_t *page = find_page(d, off >> PAGE_SHIFT);
+		const struct page *page = find_page(d, off >> PAGE_SHIFT);
 		if (page)
-			memcpy(out, page + in_page, n);
+			page_read(page, in_page, out, n);
 		else
 			memset(out, 0, n);
 		out += n;
@@ -93,26 +115,40 @@ ssize_t tmpfs_data_write(struct tmpfs_data *d, struct tmpfs_sb *fs, uint64_t off
 	while (done < len) {
 		size_t in_page = off & (PAGE_SIZE - 1);
 		size_t n = MIN(len - done, PAGE_SIZE - in_page);
-		uint8_t *page = get_page(d, fs, off >> PAGE_SHIFT);
-		if (!page)
-			return done ? (ssize_t)done : -ENOSPC;
-		memcpy(page + in_page, in + done, n);
+		struct page *page;
+		int err = lookup_or_alloc(d, fs, off >> PAGE_SHIFT, &page);
+		if (err)
+			return done ? (ssize_t)done : err == -EFBIG || err == -ENOMEM ? -ENOSPC : err;
+		page_write(page, in_page, in + done, n);
 		done += n;
 		off += n;
 	}
 	return (ssize_t)done;
 }
 
+int tmpfs_data_alloc_range(struct tmpfs_data *d, struct tmpfs_sb *fs, uint64_t first,
+			   uint64_t last)
+{
+	for (uint64_t idx = first; idx <= last; idx++) {
+		struct page *pg;
+		int err = lookup_or_alloc(d, fs, idx, &pg);
+		if (err)
+			return err == -EFBIG || err == -ENOMEM ? -ENOSPC : err;
+	}
+	return 0;
+}
+
 /*
  * Free pages with index >= @from under @node (a subtree of @level whose
  * first page index is @base); returns true if the whole node became empty
- * and was freed. Counts freed data pages in *@freed.
+ * and was freed. Counts freed data pages in *@freed. A page a mapping still
+ * holds lives on with the mapping's reference (a limit: Linux would unmap it).
  */
 static bool free_from(void *node, unsigned level, uint64_t base, uint64_t from, uint64_t *freed)
 {
 	if (level == 1) {
 		if (base >= from) {
-			kfree(node);
+			page_put(node);
 			(*freed)++;
 			return true;
 		}
@@ -142,9 +178,9 @@ void tmpfs_data_truncate(struct tmpfs_data *d, struct tmpfs_sb *fs, uint64_t siz
 	uint64_t from = (size + PAGE_SIZE - 1) >> PAGE_SHIFT;
 	if (size & (PAGE_SIZE - 1)) {
 		/* Bytes past the new end must read as zeros if the file grows again. */
-		uint8_t *page = find_page(d, size >> PAGE_SHIFT);
+		struct page *page = find_page(d, size >> PAGE_SHIFT);
 		if (page)
-			memset(page + (size & (PAGE_SIZE - 1)), 0, PAGE_SIZE - (size & (PAGE_SIZE - 1)));
+			page_zero(page, size & (PAGE_SIZE - 1), PAGE_SIZE - (size & (PAGE_SIZE - 1)));
 	}
 	uint64_t freed = 0;
 	if (d->root && free_from(d->root, d->height, 0, from, &freed)) {

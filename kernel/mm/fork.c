@@ -42,7 +42,8 @@ static int fork_locked(struct mm *parent, struct mm *child)
 	for (struct vma *pv = vma_first(parent); pv; pv = vma_next(parent, pv)) {
 		if (pv->flags & VMA_DONTFORK)
 			continue;
-		struct vma *cv = vma_new(pv->start, pv->end, pv->prot, pv->flags, pv->obj, pv->pgoff);
+		/* Locks are not inherited (Linux clears VM_LOCKED in the child). */
+		struct vma *cv = vma_new(pv->start, pv->end, pv->prot, pv->flags & ~VMA_LOCKED, pv->obj, pv->pgoff);
 		if (!cv)
 			return -ENOMEM;
 		cv->zero_from = pv->zero_from;

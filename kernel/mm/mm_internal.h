@@ -13,6 +13,7 @@
 #define VMA_STACK 0x04		/* the main stack exec made: "[stack]" in maps, not data */
 #define VMA_DONTFORK 0x08	/* MADV_DONTFORK */
 #define VMA_WIPEONFORK 0x10	/* MADV_WIPEONFORK: the child gets zeros */
+#define VMA_LOCKED 0x20		/* mlock (kernel/mm/mlock.c): bookkeeping only, pages never swap */
 
 /*
  * One area [start, end) with uniform protection and backing. Private

@@ -9,6 +9,7 @@
 #include <frame/heap.h>
 #include <frame/page.h>
 #include <kernel/file.h>
+#include <kernel/fs.h>
 #include <kernel/mm.h>
 #include <kernel/vfs.h>
 #include "exec_internal.h"
@@ -67,8 +68,9 @@ static const struct mm_object_ops exec_file_ops = {
 
 struct mm_object *file_mm_object(struct file *f)
 {
-	/* tmpfs has no shared page object yet: private mappings only (see exec_file_may_map). */
-	return exec_file_object(f);
+	/* The file system's own object when it has one (tmpfs: its pages, shared mappings allowed); else a snapshot for private maps only. */
+	struct mm_object *obj = tmpfs_file_object(f);
+	return obj ? obj : exec_file_object(f);
 }
 
 struct mm_object *exec_file_object(struct file *f)

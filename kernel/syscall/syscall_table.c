@@ -26,6 +26,8 @@ int64_t sys_pipe(const struct syscall_args *args);
 int64_t sys_select(const struct syscall_args *args);
 int64_t sys_sched_yield(const struct syscall_args *args);
 int64_t sys_mremap(const struct syscall_args *args);
+int64_t sys_msync(const struct syscall_args *args);
+int64_t sys_mincore(const struct syscall_args *args);
 int64_t sys_madvise(const struct syscall_args *args);
 int64_t sys_dup(const struct syscall_args *args);
 int64_t sys_dup2(const struct syscall_args *args);
@@ -114,6 +116,10 @@ int64_t sys_sched_getscheduler(const struct syscall_args *args);
 int64_t sys_sched_get_priority_max(const struct syscall_args *args);
 int64_t sys_sched_get_priority_min(const struct syscall_args *args);
 int64_t sys_sched_rr_get_interval(const struct syscall_args *args);
+int64_t sys_mlock(const struct syscall_args *args);
+int64_t sys_munlock(const struct syscall_args *args);
+int64_t sys_mlockall(const struct syscall_args *args);
+int64_t sys_munlockall(const struct syscall_args *args);
 int64_t sys_prctl(const struct syscall_args *args);
 int64_t sys_arch_prctl(const struct syscall_args *args);
 int64_t sys_setrlimit(const struct syscall_args *args);
@@ -174,6 +180,7 @@ int64_t sys_getcpu(const struct syscall_args *args);
 int64_t sys_renameat2(const struct syscall_args *args);
 int64_t sys_getrandom(const struct syscall_args *args);
 int64_t sys_execveat(const struct syscall_args *args);
+int64_t sys_mlock2(const struct syscall_args *args);
 int64_t sys_preadv2(const struct syscall_args *args);
 int64_t sys_pwritev2(const struct syscall_args *args);
 int64_t sys_statx(const struct syscall_args *args);
@@ -206,8 +213,8 @@ const struct syscall_desc syscall_table[] = {
 	[23] = { "select", sys_select },
 	[24] = { "sched_yield", sys_sched_yield },
 	[25] = { "mremap", sys_mremap },
-	[26] = { "msync", 0 },
-	[27] = { "mincore", 0 },
+	[26] = { "msync", sys_msync },
+	[27] = { "mincore", sys_mincore },
 	[28] = { "madvise", sys_madvise },
 	[29] = { "shmget", 0 },
 	[30] = { "shmat", 0 },
@@ -329,10 +336,10 @@ const struct syscall_desc syscall_table[] = {
 	[146] = { "sched_get_priority_max", sys_sched_get_priority_max },
 	[147] = { "sched_get_priority_min", sys_sched_get_priority_min },
 	[148] = { "sched_rr_get_interval", sys_sched_rr_get_interval },
-	[149] = { "mlock", 0 },
-	[150] = { "munlock", 0 },
-	[151] = { "mlockall", 0 },
-	[152] = { "munlockall", 0 },
+	[149] = { "mlock", sys_mlock },
+	[150] = { "munlock", sys_munlock },
+	[151] = { "mlockall", sys_mlockall },
+	[152] = { "munlockall", sys_munlockall },
 	[153] = { "vhangup", 0 },
 	[154] = { "modify_ldt", 0 },
 	[155] = { "pivot_root", 0 },
@@ -505,7 +512,7 @@ const struct syscall_desc syscall_table[] = {
 	[322] = { "execveat", sys_execveat },
 	[323] = { "userfaultfd", 0 },
 	[324] = { "membarrier", 0 },
-	[325] = { "mlock2", 0 },
+	[325] = { "mlock2", sys_mlock2 },
 	[326] = { "copy_file_range", 0 },
 	[327] = { "preadv2", sys_preadv2 },
 	[328] = { "pwritev2", sys_pwritev2 },

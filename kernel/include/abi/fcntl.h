@@ -1,5 +1,5 @@
 /* Linux open flags, *at() flags, fcntl commands and record locks (x86_64). */
-/* uapi: <asm/fcntl.h> <linux/fcntl.h> <linux/fs.h> */
+/* uapi: <asm/fcntl.h> <linux/fcntl.h> <linux/fs.h> <linux/falloc.h> <linux/fadvise.h> */
 #ifndef ABI_FCNTL_H
 #define ABI_FCNTL_H
 
@@ -59,6 +59,42 @@
 #define AT_SYMLINK_FOLLOW 0x400
 #define AT_NO_AUTOMOUNT 0x800
 #define AT_EMPTY_PATH 0x1000
+
+/* memfd seals (fcntl F_ADD_SEALS/F_GET_SEALS). */
+#define F_ADD_SEALS 1033
+#define F_GET_SEALS 1034
+#define F_SEAL_SEAL 0x0001
+#define F_SEAL_SHRINK 0x0002
+#define F_SEAL_GROW 0x0004
+#define F_SEAL_WRITE 0x0008
+#define F_SEAL_FUTURE_WRITE 0x0010
+
+/* fallocate modes. */
+#define FALLOC_FL_KEEP_SIZE 0x01
+#define FALLOC_FL_PUNCH_HOLE 0x02
+#define FALLOC_FL_COLLAPSE_RANGE 0x08
+#define FALLOC_FL_ZERO_RANGE 0x10
+#define FALLOC_FL_INSERT_RANGE 0x20
+#define FALLOC_FL_UNSHARE_RANGE 0x40
+
+/* splice/tee/vmsplice flags (abi-unchecked: only in the kernel's linux/splice.h). */
+#define SPLICE_F_MOVE 1
+#define SPLICE_F_NONBLOCK 2
+#define SPLICE_F_MORE 4
+#define SPLICE_F_GIFT 8
+
+/* sync_file_range flags. */
+#define SYNC_FILE_RANGE_WAIT_BEFORE 1
+#define SYNC_FILE_RANGE_WRITE 2
+#define SYNC_FILE_RANGE_WAIT_AFTER 4
+
+/* posix_fadvise advice. */
+#define POSIX_FADV_NORMAL 0
+#define POSIX_FADV_RANDOM 1
+#define POSIX_FADV_SEQUENTIAL 2
+#define POSIX_FADV_WILLNEED 3
+#define POSIX_FADV_DONTNEED 4
+#define POSIX_FADV_NOREUSE 5
 
 #define RENAME_NOREPLACE 1
 #define RENAME_EXCHANGE 2

@@ -1,5 +1,5 @@
 /* Linux memory-mapping flags: mmap, mprotect, mremap, madvise, msync. */
-/* uapi: <asm/mman.h> <linux/mman.h> */
+/* uapi: <asm/mman.h> <linux/mman.h> <linux/memfd.h> */
 #ifndef ABI_MMAN_H
 #define ABI_MMAN_H
 
@@ -45,5 +45,16 @@
 #define MS_ASYNC 1
 #define MS_INVALIDATE 2
 #define MS_SYNC 4
+
+/* mlockall / mlock2 flags. */
+#define MCL_CURRENT 1
+#define MCL_FUTURE 2
+#define MCL_ONFAULT 4
+#define MLOCK_ONFAULT 0x01
+
+/* memfd_create flags. */
+#define MFD_CLOEXEC 0x0001U
+#define MFD_ALLOW_SEALING 0x0002U
+#define MFD_HUGETLB 0x0004U
 
 #endif

@@ -15,6 +15,26 @@
  */
 int tmpfs_register(void);
 
+struct file;
+struct mm_object;
+
+/*
+ * The memory object of an open tmpfs regular file (kernel/fs/tmpfs_mmap.c):
+ * its pages are the file's, so shared mappings write through; may_map
+ * gives -EACCES for a shared writable mapping of a file not open O_RDWR and
+ * -EPERM under F_SEAL_WRITE. NULL for other files or when out of memory.
+ */
+struct mm_object *tmpfs_file_object(struct file *f);
+
+/*
+ * open(O_TMPFILE) (kernel/fs/tmpfs_tmpfile.c): a regular file with no name
+ * in directory @name of a tmpfs, opened with @flags (O_WRONLY or O_RDWR
+ * required, else -EINVAL); -EOPNOTSUPP on other file systems, -EISDIR... as
+ * Linux's do_tmpfile.
+ */
+int vfs_open_tmpfile(const struct vfs_ctx *ctx, const struct path *at, const char *name,
+		     uint32_t flags, uint32_t mode, struct file **out);
+
 /* A source of archive bytes: read up to @len at @off; bytes read, 0 at end, or -errno. */
 struct byte_source {
 	ssize_t (*read)(void *ctx, uint64_t off, void *buf, size_t len);

@@ -114,6 +114,31 @@ int mm_mprotect(struct mm *mm, vaddr_t addr, uint64_t len, unsigned long prot);
 int mm_mremap(struct mm *mm, vaddr_t old_addr, uint64_t old_len, uint64_t new_len,
 	      unsigned long flags, vaddr_t new_addr, vaddr_t *result);
 int mm_madvise(struct mm *mm, vaddr_t addr, uint64_t len, int advice);
+/*
+ * msync (kernel/mm/msync.c): validation and Linux's errors (-EINVAL flags or
+ * alignment, -ENOMEM unmapped, -EBUSY MS_INVALIDATE of locked pages); file
+ * pages are the file's own, so there is nothing to write back.
+ */
+int mm_msync(struct mm *mm, vaddr_t addr, uint64_t len, int flags);
+/*
+ * mincore (kernel/mm/mlock.c): one byte per page of [@addr, @addr + @npages
+ * pages) into @vec, bit 0 set when the page is mapped. -ENOMEM at the first
+ * unmapped page (as Linux, after filling what came before).
+ */
+int mm_mincore(struct mm *mm, vaddr_t addr, size_t npages, uint8_t *vec);
+/*
+ * mlock/munlock/mlockall/munlockall (kernel/mm/mlock.c): mark areas locked
+ * (bookkeeping: pages are never swapped) and populate them. @limit is
+ * RLIMIT_MEMLOCK in bytes (MM_RLIM_INFINITY for a privileged caller):
+ * -ENOMEM when the locked total would pass it or part of the range is
+ * unmapped. mm_mlockall: MCL_* flags already checked.
+ */
+int mm_mlock(struct mm *mm, vaddr_t addr, uint64_t len, uint64_t limit, bool populate);
+int mm_munlock(struct mm *mm, vaddr_t addr, uint64_t len);
+int mm_mlockall(struct mm *mm, unsigned flags, uint64_t limit);
+int mm_munlockall(struct mm *mm);
+/* Bytes in locked areas (VmLck). */
+uint64_t mm_locked_bytes(struct mm *mm);
 /* brk(): the new break, or the current one when @brk is refused (0 asks). */
 vaddr_t mm_brk(struct mm *mm, vaddr_t brk);
 
