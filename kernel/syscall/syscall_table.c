@@ -38,6 +38,21 @@ int64_t sys_alarm(const struct syscall_args *args);
 int64_t sys_setitimer(const struct syscall_args *args);
 int64_t sys_getpid(const struct syscall_args *args);
 int64_t sys_sendfile(const struct syscall_args *args);
+int64_t sys_socket(const struct syscall_args *args);
+int64_t sys_connect(const struct syscall_args *args);
+int64_t sys_accept(const struct syscall_args *args);
+int64_t sys_sendto(const struct syscall_args *args);
+int64_t sys_recvfrom(const struct syscall_args *args);
+int64_t sys_sendmsg(const struct syscall_args *args);
+int64_t sys_recvmsg(const struct syscall_args *args);
+int64_t sys_shutdown(const struct syscall_args *args);
+int64_t sys_bind(const struct syscall_args *args);
+int64_t sys_listen(const struct syscall_args *args);
+int64_t sys_getsockname(const struct syscall_args *args);
+int64_t sys_getpeername(const struct syscall_args *args);
+int64_t sys_socketpair(const struct syscall_args *args);
+int64_t sys_setsockopt(const struct syscall_args *args);
+int64_t sys_getsockopt(const struct syscall_args *args);
 int64_t sys_clone(const struct syscall_args *args);
 int64_t sys_fork(const struct syscall_args *args);
 int64_t sys_vfork(const struct syscall_args *args);
@@ -169,6 +184,7 @@ int64_t sys_pselect6(const struct syscall_args *args);
 int64_t sys_ppoll(const struct syscall_args *args);
 int64_t sys_set_robust_list(const struct syscall_args *args);
 int64_t sys_utimensat(const struct syscall_args *args);
+int64_t sys_accept4(const struct syscall_args *args);
 int64_t sys_dup3(const struct syscall_args *args);
 int64_t sys_pipe2(const struct syscall_args *args);
 int64_t sys_preadv(const struct syscall_args *args);
@@ -228,21 +244,21 @@ const struct syscall_desc syscall_table[] = {
 	[38] = { "setitimer", sys_setitimer },
 	[39] = { "getpid", sys_getpid },
 	[40] = { "sendfile", sys_sendfile },
-	[41] = { "socket", 0 },
-	[42] = { "connect", 0 },
-	[43] = { "accept", 0 },
-	[44] = { "sendto", 0 },
-	[45] = { "recvfrom", 0 },
-	[46] = { "sendmsg", 0 },
-	[47] = { "recvmsg", 0 },
-	[48] = { "shutdown", 0 },
-	[49] = { "bind", 0 },
-	[50] = { "listen", 0 },
-	[51] = { "getsockname", 0 },
-	[52] = { "getpeername", 0 },
-	[53] = { "socketpair", 0 },
-	[54] = { "setsockopt", 0 },
-	[55] = { "getsockopt", 0 },
+	[41] = { "socket", sys_socket },
+	[42] = { "connect", sys_connect },
+	[43] = { "accept", sys_accept },
+	[44] = { "sendto", sys_sendto },
+	[45] = { "recvfrom", sys_recvfrom },
+	[46] = { "sendmsg", sys_sendmsg },
+	[47] = { "recvmsg", sys_recvmsg },
+	[48] = { "shutdown", sys_shutdown },
+	[49] = { "bind", sys_bind },
+	[50] = { "listen", sys_listen },
+	[51] = { "getsockname", sys_getsockname },
+	[52] = { "getpeername", sys_getpeername },
+	[53] = { "socketpair", sys_socketpair },
+	[54] = { "setsockopt", sys_setsockopt },
+	[55] = { "getsockopt", sys_getsockopt },
 	[56] = { "clone", sys_clone },
 	[57] = { "fork", sys_fork },
 	[58] = { "vfork", sys_vfork },
@@ -475,7 +491,7 @@ const struct syscall_desc syscall_table[] = {
 	[285] = { "fallocate", 0 },
 	[286] = { "timerfd_settime", 0 },
 	[287] = { "timerfd_gettime", 0 },
-	[288] = { "accept4", 0 },
+	[288] = { "accept4", sys_accept4 },
 	[289] = { "signalfd4", 0 },
 	[290] = { "eventfd2", 0 },
 	[291] = { "epoll_create1", 0 },
