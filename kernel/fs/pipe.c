@@ -2,9 +2,7 @@
 #include <frame/errno.h>
 #include <frame/heap.h>
 #include <frame/string.h>
-#include <frame/vm_io.h>
 #include <abi/fcntl.h>
-#include <abi/termios.h>
 #include <kernel/pipe.h>
 #include <kernel/poll.h>
 
@@ -244,15 +242,6 @@ static unsigned pf_poll(struct file *f, struct poll_table *pt)
 	return pipe_poll_mask(f->private_data, f, pt);
 }
 
-static long pf_ioctl(struct file *f, unsigned cmd, unsigned long arg)
-{
-	struct pipe *p = f->private_data;
-	if (cmd != FIONREAD)
-		return -ENOTTY;
-	uint32_t n = ld(&p->len);
-	return put_user_u32(n, user_ptr(arg));
-}
-
 const struct file_ops pipe_file_ops = {
 	.read = pf_read,
 	.write = pf_write,
@@ -260,12 +249,21 @@ const struct file_ops pipe_file_ops = {
 	.release = pf_release,
 	.positional = false,
 	.poll = pf_poll,
-	.ioctl = pf_ioctl,
+	/* FIONREAD is answered by the ioctl layer from pipe_unread(): no user memory here. */
+	.ioctl = NULL,
 };
 
 bool file_is_pipe(const struct file *f)
 {
 	return f->ops == &pipe_file_ops;
+}
+
+long pipe_unread(struct file *f)
+{
+	if (!file_is_pipe(f))
+		return -EBADF;
+	struct pipe *p = f->private_data;
+	return (long)ld(&p->len);
 }
 
 long pipe_get_size(struct file *f)

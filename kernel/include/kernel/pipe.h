@@ -29,6 +29,9 @@ int pipe_create(const struct cred *c, uint32_t flags, struct file **rd, struct f
 /* True if @f is a pipe or FIFO end. */
 bool file_is_pipe(const struct file *f);
 
+/* FIONREAD: bytes waiting in the pipe, or -EBADF when @f is not a pipe. */
+long pipe_unread(struct file *f);
+
 /* F_GETPIPE_SZ / F_SETPIPE_SZ: -EBADF when @f is not a pipe; the new size, -EBUSY, -EPERM, -EINVAL, -ENOMEM. */
 long pipe_get_size(struct file *f);
 long pipe_set_size(struct file *f, unsigned long size);
