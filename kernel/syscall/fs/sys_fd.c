@@ -114,6 +114,8 @@ static int64_t ioctl_file(struct file *f, int fd, unsigned cmd, uint64_t arg)
 			return put_user_u32(left > INT32_MAX ? INT32_MAX : (uint32_t)left,
 					    user_ptr(arg));
 		}
+		if (file_is_pipe(f))
+			return put_user_u32((uint32_t)pipe_unread(f), user_ptr(arg));
 		break;
 	default:
 		break;
