@@ -184,6 +184,7 @@ int64_t sys_pselect6(const struct syscall_args *args);
 int64_t sys_ppoll(const struct syscall_args *args);
 int64_t sys_set_robust_list(const struct syscall_args *args);
 int64_t sys_utimensat(const struct syscall_args *args);
+int64_t sys_fallocate(const struct syscall_args *args);
 int64_t sys_accept4(const struct syscall_args *args);
 int64_t sys_dup3(const struct syscall_args *args);
 int64_t sys_pipe2(const struct syscall_args *args);
@@ -488,7 +489,7 @@ const struct syscall_desc syscall_table[] = {
 	[282] = { "signalfd", 0 },
 	[283] = { "timerfd_create", 0 },
 	[284] = { "eventfd", 0 },
-	[285] = { "fallocate", 0 },
+	[285] = { "fallocate", sys_fallocate },
 	[286] = { "timerfd_settime", 0 },
 	[287] = { "timerfd_gettime", 0 },
 	[288] = { "accept4", sys_accept4 },

@@ -55,3 +55,45 @@ int64_t sys_flock(const struct syscall_args *a)
 	file_put(f);
 	return ret;
 }
+
+/*
+ * fallocate: tmpfs files read zeros in holes and allocate pages on write,
+ * so reserving is only growing the size (mode 0); KEEP_SIZE has nothing to
+ * do. Other modes (punching, zeroing, collapsing) are not offered yet.
+ */
+int64_t sys_fallocate(const struct syscall_args *a)
+{
+	uint32_t mode = (uint32_t)a->a[1];
+	int64_t off = (int64_t)a->a[2], len = (int64_t)a->a[3];
+	if (off < 0 || len <= 0)
+		return -EINVAL;
+	struct file *f = fs_file((int)a->a[0]);
+	if (!f)
+		return -EBADF;
+	int64_t ret = 0, end;
+	uint32_t acc = f->flags & O_ACCMODE;
+	uint32_t type = f->path.inode->mode & S_IFMT;
+	if ((f->flags & O_PATH) || (acc != O_WRONLY && acc != O_RDWR))
+		ret = -EBADF;
+	else if (mode & ~(uint32_t)FALLOC_FL_KEEP_SIZE)
+		ret = -EOPNOTSUPP;
+	else if (type == S_IFIFO)
+		ret = -ESPIPE;
+	else if (type == S_IFDIR)
+		ret = -EISDIR;
+	else if (type != S_IFREG)
+		ret = -ENODEV;
+	else if (__builtin_add_overflow(off, len, &end))
+		ret = -EFBIG;
+	else if (!(mode & FALLOC_FL_KEEP_SIZE)) {
+		struct inode *inode = f->path.inode;
+		mutex_lock(&inode->data_lock);
+		bool grow = (uint64_t)end > inode->size;
+		mutex_unlock(&inode->data_lock);
+		/* Limit: a write that extends the file between this check and the truncate is cut back to @end. */
+		if (grow)
+			ret = vfs_truncate(fs_ctx()->cred, inode, end, false);
+	}
+	file_put(f);
+	return ret;
+}
