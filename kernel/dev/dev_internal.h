@@ -10,5 +10,12 @@ int mem_devices_register(void);
 void mem_devices_unregister(void);
 int tty_devices_register(void);
 int devtmpfs_register(void);
+/* /dev/ptmx, the /dev/pts/N slaves and the "devpts" file-system type (pty_dev.c, devpts.c). */
+int pty_devices_register(void);
+int devpts_register(void);
+struct file;
+struct tty;
+/* /dev/tty whose terminal is a pty slave: open @f as that slave (-ENXIO for other terminals). */
+int pty_open_current_tty(struct file *f, struct tty *tty);
 
 #endif

@@ -25,6 +25,9 @@ static const struct dev_node nodes[] = {
 	{ "tty", S_IFCHR | 0666, TTYAUX_MAJOR, TTYAUX_TTY_MINOR, NULL },
 	{ "console", S_IFCHR | 0600, TTYAUX_MAJOR, TTYAUX_CONSOLE_MINOR, NULL },
 	{ "ttyS0", S_IFCHR | 0600, TTY_MAJOR, TTY_S0_MINOR, NULL },
+	/* ptys: Linux's devtmpfs has ptmx (0666); pts, devpts's mount point, is made by init there but always here. */
+	{ "ptmx", S_IFCHR | 0666, TTYAUX_MAJOR, TTYAUX_PTMX_MINOR, NULL },
+	{ "pts", S_IFDIR | 0755, 0, 0, NULL },
 	/* What udev adds on a Linux system; programs (bash's <(...), busybox) expect them. */
 	{ "fd", S_IFLNK | 0777, 0, 0, "/proc/self/fd" },
 	{ "stdin", S_IFLNK | 0777, 0, 0, "/proc/self/fd/0" },

@@ -14,6 +14,8 @@ int devices_init(void)
 	if (!err)
 		err = tty_devices_register();
 	if (!err)
+		err = pty_devices_register();	/* ptys: /dev/ptmx, /dev/pts/N, devpts */
+	if (!err)
 		err = devtmpfs_register();
 	if (!err)
 		done = true;

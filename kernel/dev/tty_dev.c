@@ -117,6 +117,9 @@ static int current_tty_open(struct file *f)
 	struct tty *tty = p ? p->ctty : NULL;
 	if (!tty)
 		return -ENXIO;
+	/* A pty slave's files hold the pair alive and see its hangup: open it as the slave. */
+	if (pty_of_tty(tty))
+		return pty_open_current_tty(f, tty);
 	f->private_data = tty;
 	return 0;
 }

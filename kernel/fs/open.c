@@ -59,7 +59,8 @@ static int make_file(const struct path *path, uint32_t flags, struct file **out)
 	f->refcount = 1;
 	f->path = *path;
 	path_get(path);
-	f->flags = flags & ~(uint32_t)(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_CLOEXEC);
+	/* O_NOCTTY stays for the special open (a terminal reads it) and goes after, as Linux's do_dentry_open. */
+	f->flags = flags & ~(uint32_t)(O_CREAT | O_EXCL | O_TRUNC | O_CLOEXEC);
 	mutex_init(&f->pos_lock, "file pos");
 	uint32_t type = path->inode->mode & S_IFMT;
 	int err = 0;
@@ -71,6 +72,7 @@ static int make_file(const struct path *path, uint32_t flags, struct file **out)
 		f->ops = &dir_file_ops;
 	else
 		err = special_open ? special_open(f) : -ENXIO;
+	f->flags &= ~(uint32_t)O_NOCTTY;
 	if (err) {
 		f->ops = NULL;
 		file_put(f);

@@ -90,3 +90,13 @@ void tty_kick(struct tty *tty)
 	wait_wake_all(&tty->read_wq);
 	wait_wake_all(&tty->write_wq);
 }
+
+/* Only ptys hang up for now (their master closing); the flag is read under the lock by readers and writers. */
+void tty_hangup(struct tty *tty)
+{
+	unsigned long f = spin_lock_irqsave(&tty->lock);
+	tty->hung_up = true;
+	tty_flush_input_locked(tty);
+	spin_unlock_irqrestore(&tty->lock, f);
+	tty_kick(tty);
+}

@@ -116,7 +116,7 @@ static int wait_output_running(struct tty *tty, int flags)
 	for (;;) {
 		wait_prepare(&tty->write_wq, &w);
 		unsigned long f = spin_lock_irqsave(&tty->lock);
-		bool stopped = tty->stopped;
+		bool stopped = tty->stopped && !tty->hung_up;
 		spin_unlock_irqrestore(&tty->lock, f);
 		if (!stopped)
 			break;
@@ -147,6 +147,11 @@ ssize_t tty_write(struct tty *tty, const void *buf, size_t n, int flags)
 	int err = 0;
 	while (done < n) {
 		err = wait_output_running(tty, flags);
+		/* A device with a bounded queue (pty) holds the writer back until a chunk fits. */
+		if (!err && tty->driver && tty->driver->write_wait)
+			err = tty->driver->write_wait(tty, WRITE_CHUNK, flags);
+		if (!err && tty->hung_up)
+			err = -EIO;
 		if (err)
 			break;
 		char out[WRITE_CHUNK];

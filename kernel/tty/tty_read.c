@@ -48,6 +48,9 @@ static size_t copy_line(struct tty *tty, uint8_t *dst, size_t n)
 /* Something for a read now: a complete line (maybe just an EOF) in canonical mode, any byte otherwise. */
 static bool ready_locked(const struct tty *tty)
 {
+	/* Hung up (pty master gone): a sleeping reader wakes to read end of file. */
+	if (tty->hung_up)
+		return true;
 	return L_FLAG(tty, ICANON) ? tty->canon_head != tty->read_tail
 				   : tty->read_head != tty->read_tail;
 }
@@ -58,6 +61,12 @@ static bool ready(struct tty *tty)
 	bool r = ready_locked(tty);
 	spin_unlock_irqrestore(&tty->lock, f);
 	return r;
+}
+
+/* For poll: a read would not block (a line, an end of file, raw bytes, or a hangup). */
+bool tty_read_ready(struct tty *tty)
+{
+	return ready(tty);
 }
 
 /* Sleep until input may have arrived: 0, -ETIMEDOUT at @deadline (0: none), -ERESTARTSYS. */
@@ -117,6 +126,8 @@ ssize_t tty_read(struct tty *tty, void *buf, size_t n, int flags)
 	}
 	size_t done = 0;
 	for (;;) {
+		if (tty->hung_up)
+			break;
 		canon = L_FLAG(tty, ICANON);
 		if (ready_locked(tty)) {
 			if (canon) {
@@ -150,5 +161,8 @@ ssize_t tty_read(struct tty *tty, void *buf, size_t n, int flags)
 			break;
 	}
 	spin_unlock_irqrestore(&tty->lock, f);
+	/* A pty master writer may be waiting for the room this read made. */
+	if (done && tty->driver && tty->driver->input_consumed)
+		tty->driver->input_consumed(tty);
 	return done ? (ssize_t)done : err;
 }

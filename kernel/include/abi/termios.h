@@ -116,5 +116,10 @@ struct winsize {
 #define TIOCGSID 0x5429
 #define FIOCLEX 0x5451
 #define FIONCLEX 0x5450
+#define TIOCPKT 0x5420
+#define TIOCGPTN 0x80045430
+#define TIOCSPTLCK 0x40045431
+#define TIOCGPTLCK 0x80045439
+#define TIOCGPTPEER 0x5441
 
 #endif

@@ -20,6 +20,8 @@
 #define MEM_URANDOM_MINOR 9
 #define TTYAUX_TTY_MINOR 0
 #define TTYAUX_CONSOLE_MINOR 1
+#define TTYAUX_PTMX_MINOR 2
+#define UNIX98_PTY_SLAVE_MAJOR 136
 #define TTY_S0_MINOR 64
 
 struct chrdev_ops {

@@ -26,6 +26,15 @@ struct tty_driver_ops {
 	 * lock held for echoes: it must not sleep or call back into the tty.
 	 */
 	void (*write)(struct tty *tty, const char *buf, size_t n);
+	/*
+	 * Optional, for devices with a bounded queue (pty): wait until @n more
+	 * bytes fit, so a writer is held back instead of its output dropped.
+	 * tty_write() calls it before each chunk, with no lock held. 0, -EAGAIN
+	 * (TTY_NONBLOCK in @flags), -ERESTARTSYS, -EIO (the other end is gone).
+	 */
+	int (*write_wait)(struct tty *tty, size_t n, int flags);
+	/* Optional: a read took input, so there is room for more (no lock held). */
+	void (*input_consumed)(struct tty *tty);
 };
 
 /*
@@ -107,6 +116,12 @@ struct tty {
 
 	/* Counters (tty_stats()). */
 	uint64_t dropped;		/* input bytes refused because the queue was full */
+
+	/*
+	 * Hung up (pty whose master closed): reads return 0, writes -EIO;
+	 * set by tty_hangup() and never cleared.
+	 */
+	bool hung_up;
 };
 
 /*
@@ -152,15 +167,100 @@ ssize_t tty_write(struct tty *tty, const void *buf, size_t n, int flags);
  */
 long tty_ioctl(struct tty *tty, unsigned cmd, void *arg, unsigned long val, bool readable);
 
+/*
+ * True if a read would return at once (poll's POLLIN): unlike
+ * tty_input_available(), counts an end of file (VEOF on an empty line) and a hangup.
+ */
+bool tty_read_ready(struct tty *tty);
+
 /* Bytes a read could return now (FIONREAD): complete lines in canonical mode. */
 size_t tty_input_available(struct tty *tty);
 
 /* Wake every task sleeping in @tty so it re-checks signal_pending() and its condition. */
 void tty_kick(struct tty *tty);
 
+/*
+ * Hang @tty up: reads return 0 and writes -EIO from now on, sleepers are
+ * woken. Job control (SIGHUP, controlling terminals) is the caller's.
+ */
+void tty_hangup(struct tty *tty);
+
 /* The console tty: serial console input and output; started by tty_console_init(). */
 struct tty *tty_console(void);
 /* Wire the frame's console to the console tty. 0, or -ENODEV (output only: no input device). */
 int tty_console_init(void);
+
+/* ---- Unix98 pseudo-terminals (kernel/tty/pty.c) ---- */
+
+/* Pairs at most (Linux's kernel.pty.max is 4096); indexes are 0..PTY_MAX-1. */
+#define PTY_MAX 256
+/* Bytes of slave output the master's read queue holds; a power of two. */
+#define PTY_MASTER_BUF 8192
+
+/*
+ * A master/slave pair. The slave is a struct tty whose output goes to the
+ * master's read queue; bytes written to the master are the slave's input
+ * (tty_receive). Private to kernel/tty except the wait queues, which file
+ * code passes to poll_wait().
+ */
+struct pty {
+	struct tty slave;
+	uint32_t index;
+	uint32_t refcount;		/* atomic: the master file, slave files, lookups */
+	uint32_t uid, gid;		/* owner of /dev/pts/N (the opener of /dev/ptmx) */
+
+	spinlock_t lock;		/* the master queue and the flags below */
+	uint8_t mbuf[PTY_MASTER_BUF];	/* slave output waiting for master reads */
+	size_t mhead, mtail;		/* free-running; mhead - mtail bytes queued */
+	uint32_t slave_opens;		/* slave files open */
+	bool locked;			/* TIOCSPTLCK: slave opens fail with EIO */
+	bool slave_closed;		/* the last slave file closed: master reads EIO when empty */
+	bool master_closed;		/* hung up: the slave is dead */
+
+	struct wait_queue master_read_wq;	/* master readers and pollers */
+	struct wait_queue master_write_wq;	/* master writers waiting for slave input room */
+	struct wait_queue slave_write_wq;	/* slave writers waiting for master queue room */
+};
+
+/*
+ * A new pair for an open of /dev/ptmx, slave locked, owned by @uid/@gid:
+ * 0 and *@out (the master's reference), -ENOSPC when all PTY_MAX are in use
+ * (Linux: ENOSPC), -ENOMEM.
+ */
+int pty_create(uint32_t uid, uint32_t gid, struct pty **out);
+/* The live pair (master open) numbered @index with a new reference, or NULL. */
+struct pty *pty_lookup(uint32_t index);
+void pty_get(struct pty *pty);
+/* Drop a reference; the last one frees the pair and its index. */
+void pty_put(struct pty *pty);
+/*
+ * Fill @out with up to @max indexes of live pairs above @after (-1: from
+ * the start), ascending; returns how many (devpts readdir).
+ */
+size_t pty_list(int64_t after, uint32_t *out, size_t max);
+
+/* The master file closed: hang the slave up (SIGHUP to its session), drop its index. */
+void pty_master_close(struct pty *pty);
+/* Master read(2)/write(2) on kernel buffers; @flags TTY_NONBLOCK. */
+ssize_t pty_master_read(struct pty *pty, void *buf, size_t n, int flags);
+ssize_t pty_master_write(struct pty *pty, const void *buf, size_t n, int flags);
+/* POLL* mask of the master. */
+unsigned pty_master_poll(struct pty *pty);
+/*
+ * Master ioctls on kernel copies (as tty_ioctl): TIOCGPTN, TIOCSPTLCK,
+ * TIOCGPTLCK, FIONREAD, TCFLSH, TCXONC, TCSBRK; termios, window size,
+ * process-group and TIOCSCTTY requests act on the slave, as Linux's.
+ */
+long pty_master_ioctl(struct pty *pty, unsigned cmd, void *arg, unsigned long val,
+		      bool readable);
+
+/* A slave open: 0, or -EIO (locked, or the master is gone). */
+int pty_slave_open(struct pty *pty);
+/* A slave file closed; the last one makes master reads see EIO. */
+void pty_slave_close(struct pty *pty);
+/* POLL* mask of the slave. */
+unsigned pty_slave_poll(struct pty *pty);
+/* The pair of a slave tty, or NULL for any other terminal. */
+struct pty *pty_of_tty(struct tty *tty);
 
 #endif
