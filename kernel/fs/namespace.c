@@ -227,6 +227,22 @@ out:
 	return err;
 }
 
+/*
+ * fs.protected_hardlinks = 1 (Debian's setting), Linux's may_linkat(): the
+ * owner (or root) may link anything; others only a regular file that is not
+ * setuid, not setgid-executable, and that they may read and write.
+ */
+static int may_linkat(const struct cred *c, struct inode *inode)
+{
+	if (cred_is_root(c) || c->fsuid == inode->uid)
+		return 0;
+	if (S_ISREG(inode->mode) && !(inode->mode & S_ISUID) &&
+	    (inode->mode & (S_ISGID | S_IXGRP)) != (S_ISGID | S_IXGRP) &&
+	    inode_permission(c, inode, MAY_READ | MAY_WRITE) == 0)
+		return 0;
+	return -EPERM;
+}
+
 int vfs_link(const struct vfs_ctx *ctx, const struct path *oat, const char *oname,
 	     const struct path *nat, const char *nname, unsigned flags)
 {
@@ -243,6 +259,8 @@ int vfs_link(const struct vfs_ctx *ctx, const struct path *oat, const char *onam
 		struct inode *dir = nd.parent.inode;
 		if (nd.parent.mnt != old.mnt)
 			err = -EXDEV;
+		else if ((err = may_linkat(ctx->cred, old.inode)))
+			;
 		else if ((err = may_create(ctx->cred, dir)))
 			;
 		else if (S_ISDIR(old.inode->mode))

@@ -3,6 +3,7 @@
 #include <frame/heap.h>
 #include <abi/fcntl.h>
 #include <kernel/file.h>
+#include <kernel/fs.h>
 
 #include "file_internal.h"
 #include "vfs_internal.h"
@@ -153,8 +154,9 @@ static int open_creat(const struct vfs_ctx *ctx, const struct path *at, const ch
 int vfs_open(const struct vfs_ctx *ctx, const struct path *at, const char *name,
 	     uint32_t flags, uint32_t mode, struct file **out)
 {
-	if ((flags & O_TMPFILE) == O_TMPFILE)
-		return -EOPNOTSUPP;
+	/* O_TMPFILE: an unnamed file in the named directory (tmpfs only, kernel/fs/tmpfs_tmpfile.c). */
+	if (flags & (O_TMPFILE & ~O_DIRECTORY))
+		return vfs_open_tmpfile(ctx, at, name, flags, mode, out);
 	if (flags & O_PATH)
 		flags &= O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
 	vfs_lock();

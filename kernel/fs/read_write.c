@@ -3,6 +3,7 @@
 #include <frame/string.h>
 #include <abi/fcntl.h>
 #include <kernel/file.h>
+#include <kernel/fs_limits.h>
 
 #include "file_internal.h"
 
@@ -30,8 +31,13 @@ static ssize_t reg_write(struct file *f, const void *buf, size_t len, uint64_t *
 	ssize_t n;
 	if (*pos >= max) {
 		n = -EFBIG;
+	} else if ((n = len ? fs_check_fsize(*pos, len) : 0) < 0) {
+		;	/* past RLIMIT_FSIZE: SIGXFSZ sent (kernel/fs/fs_limits.c) */
 	} else {
-		len = (size_t)MIN((uint64_t)len, max - *pos);
+		len = (size_t)MIN((uint64_t)n, max - *pos);
+		/* An unprivileged write drops setuid/setgid, as Linux's file_remove_privs. */
+		if (len)
+			fs_remove_privs(inode);
 		n = len ? inode->ops->write(inode, *pos, buf, len) : 0;
 		if (n > 0) {
 			*pos += (uint64_t)n;

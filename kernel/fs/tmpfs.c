@@ -6,6 +6,7 @@
 #include <frame/string.h>
 #include <abi/fcntl.h>
 #include <kernel/fs.h>
+#include <kernel/fs_limits.h>
 
 #include "tmpfs_internal.h"
 
@@ -340,6 +341,12 @@ static int tmpfs_truncate(struct inode *inode, uint64_t size)
 	if (((n->seals & F_SEAL_SHRINK) && size < inode->size) ||
 	    ((n->seals & F_SEAL_GROW) && size > inode->size))
 		return -EPERM;
+	/* Growing past RLIMIT_FSIZE: SIGXFSZ and -EFBIG (Linux's inode_newsize_ok). */
+	if (size > inode->size) {
+		int err = fs_check_newsize(size);
+		if (err)
+			return err;
+	}
 	if (size < inode->size)
 		tmpfs_data_truncate(&n->data, fs_of(inode->sb), size);
 	inode->size = size;

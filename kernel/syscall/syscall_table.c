@@ -154,6 +154,7 @@ int64_t sys_sched_setaffinity(const struct syscall_args *args);
 int64_t sys_sched_getaffinity(const struct syscall_args *args);
 int64_t sys_getdents64(const struct syscall_args *args);
 int64_t sys_set_tid_address(const struct syscall_args *args);
+int64_t sys_fadvise64(const struct syscall_args *args);
 int64_t sys_timer_create(const struct syscall_args *args);
 int64_t sys_timer_settime(const struct syscall_args *args);
 int64_t sys_timer_gettime(const struct syscall_args *args);
@@ -183,6 +184,10 @@ int64_t sys_faccessat(const struct syscall_args *args);
 int64_t sys_pselect6(const struct syscall_args *args);
 int64_t sys_ppoll(const struct syscall_args *args);
 int64_t sys_set_robust_list(const struct syscall_args *args);
+int64_t sys_splice(const struct syscall_args *args);
+int64_t sys_tee(const struct syscall_args *args);
+int64_t sys_sync_file_range(const struct syscall_args *args);
+int64_t sys_vmsplice(const struct syscall_args *args);
 int64_t sys_utimensat(const struct syscall_args *args);
 int64_t sys_fallocate(const struct syscall_args *args);
 int64_t sys_accept4(const struct syscall_args *args);
@@ -196,8 +201,10 @@ int64_t sys_syncfs(const struct syscall_args *args);
 int64_t sys_getcpu(const struct syscall_args *args);
 int64_t sys_renameat2(const struct syscall_args *args);
 int64_t sys_getrandom(const struct syscall_args *args);
+int64_t sys_memfd_create(const struct syscall_args *args);
 int64_t sys_execveat(const struct syscall_args *args);
 int64_t sys_mlock2(const struct syscall_args *args);
+int64_t sys_copy_file_range(const struct syscall_args *args);
 int64_t sys_preadv2(const struct syscall_args *args);
 int64_t sys_pwritev2(const struct syscall_args *args);
 int64_t sys_statx(const struct syscall_args *args);
@@ -425,7 +432,7 @@ const struct syscall_desc syscall_table[] = {
 	[218] = { "set_tid_address", sys_set_tid_address },
 	[219] = { "restart_syscall", 0 },
 	[220] = { "semtimedop", 0 },
-	[221] = { "fadvise64", 0 },
+	[221] = { "fadvise64", sys_fadvise64 },
 	[222] = { "timer_create", sys_timer_create },
 	[223] = { "timer_settime", sys_timer_settime },
 	[224] = { "timer_gettime", sys_timer_gettime },
@@ -479,10 +486,10 @@ const struct syscall_desc syscall_table[] = {
 	[272] = { "unshare", 0 },
 	[273] = { "set_robust_list", sys_set_robust_list },
 	[274] = { "get_robust_list", 0 },
-	[275] = { "splice", 0 },
-	[276] = { "tee", 0 },
-	[277] = { "sync_file_range", 0 },
-	[278] = { "vmsplice", 0 },
+	[275] = { "splice", sys_splice },
+	[276] = { "tee", sys_tee },
+	[277] = { "sync_file_range", sys_sync_file_range },
+	[278] = { "vmsplice", sys_vmsplice },
 	[279] = { "move_pages", 0 },
 	[280] = { "utimensat", sys_utimensat },
 	[281] = { "epoll_pwait", 0 },
@@ -523,14 +530,14 @@ const struct syscall_desc syscall_table[] = {
 	[316] = { "renameat2", sys_renameat2 },
 	[317] = { "seccomp", 0 },
 	[318] = { "getrandom", sys_getrandom },
-	[319] = { "memfd_create", 0 },
+	[319] = { "memfd_create", sys_memfd_create },
 	[320] = { "kexec_file_load", 0 },
 	[321] = { "bpf", 0 },
 	[322] = { "execveat", sys_execveat },
 	[323] = { "userfaultfd", 0 },
 	[324] = { "membarrier", 0 },
 	[325] = { "mlock2", sys_mlock2 },
-	[326] = { "copy_file_range", 0 },
+	[326] = { "copy_file_range", sys_copy_file_range },
 	[327] = { "preadv2", sys_preadv2 },
 	[328] = { "pwritev2", sys_pwritev2 },
 	[329] = { "pkey_mprotect", 0 },

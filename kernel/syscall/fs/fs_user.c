@@ -4,6 +4,7 @@
 #include <frame/vm_io.h>
 #include <abi/fcntl.h>
 #include <abi/resource.h>
+#include <kernel/fs_limits.h>
 #include <kernel/poll.h>
 #include <kernel/proc.h>
 #include <kernel/signal.h>
@@ -130,6 +131,7 @@ void fs_syscalls_init(void)
 		return;
 	special_init();
 	poll_set_task_hooks(&task_hooks);
+	fs_limit_hooks_install();	/* RLIMIT_FSIZE, SIGXFSZ, setuid drop on write (kernel/fs/fs_limits.c) */
 	__atomic_store_n(&done, true, __ATOMIC_RELEASE);
 }
 

@@ -3,13 +3,12 @@
 #include <frame/vm_io.h>
 #include <abi/fcntl.h>
 #include <abi/termios.h>
+#include <kernel/memfd.h>
 #include <kernel/pipe.h>
 #include "fs_lock.h"
 #include "fs_user.h"
 
 #define FIOASYNC 0x5452
-#define F_ADD_SEALS 1033
-#define F_GET_SEALS 1034
 
 int64_t sys_dup(const struct syscall_args *a)
 {
@@ -62,9 +61,10 @@ static int64_t fcntl_file(struct file *f, int fd, unsigned cmd, uint64_t arg)
 	case F_SETOWN:
 	case F_SETSIG:
 		return 0;
-	case F_ADD_SEALS:
+	case F_ADD_SEALS:	/* tmpfs files take seals (kernel/fs/memfd.c); others -EINVAL */
+		return memfd_add_seals(f, (uint32_t)arg);
 	case F_GET_SEALS:
-		return -EINVAL;	/* only memfds take seals */
+		return memfd_get_seals(f);
 	default:
 		return -EINVAL;
 	}

@@ -1,0 +1,29 @@
+/* memfd_create: name and flag checks as Linux, then an fd on a new memfd (kernel/fs/memfd.c). */
+#include <frame/errno.h>
+#include <frame/vm_io.h>
+#include <abi/mman.h>
+#include <kernel/memfd.h>
+#include "fs_user.h"
+
+int64_t sys_memfd_create(const struct syscall_args *a)
+{
+	unsigned flags = (unsigned)a->a[1];
+	if (a->a[1] & ~(uint64_t)(MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_HUGETLB))
+		return -EINVAL;
+	/* No hugetlbfs: a huge-page memfd is refused (a limit; Linux would give one). */
+	if (flags & MFD_HUGETLB)
+		return -EINVAL;
+	char name[MEMFD_NAME_MAX + 1];
+	ssize_t n = strncpy_from_user(name, user_ptr(a->a[0]), sizeof(name));
+	if (n < 0)
+		return n;
+	if ((size_t)n >= sizeof(name))
+		return -EINVAL;
+	struct file *f;
+	int err = memfd_create_file(fs_ctx()->cred, name, flags & MFD_ALLOW_SEALING, &f);
+	if (err)
+		return err;
+	int fd = fs_install(f, flags & MFD_CLOEXEC);
+	file_put(f);
+	return fd;
+}
