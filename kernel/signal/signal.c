@@ -143,6 +143,8 @@ void signal_flush_locked(struct process *p, int sig)
  * Remember @info for @sig (lock held): a standard signal already pending
  * is not queued again (it coalesces); real-time signals queue each instance.
  */
+struct wait_queue signal_queued_wq;
+
 static void queue_info(struct sigqueue **q, kernel_sigset_t *pending, int sig,
 		       const struct ksiginfo *info)
 {
@@ -150,6 +152,8 @@ static void queue_info(struct sigqueue **q, kernel_sigset_t *pending, int sig,
 	if (already && sig < SIGRTMIN)
 		return;
 	*pending |= SIG_BIT(sig);
+	/* signalfd readers and pollers wait for signals that, blocked, wake no thread (kernel/ipc/signalfd.c). */
+	wait_wake_all(&signal_queued_wq);
 	struct sigqueue *e = kzalloc(sizeof(*e));
 	if (!e)
 		return;	/* the signal stays pending, with SI_KERNEL information */

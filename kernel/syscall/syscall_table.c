@@ -152,6 +152,7 @@ int64_t sys_time(const struct syscall_args *args);
 int64_t sys_futex(const struct syscall_args *args);
 int64_t sys_sched_setaffinity(const struct syscall_args *args);
 int64_t sys_sched_getaffinity(const struct syscall_args *args);
+int64_t sys_epoll_create(const struct syscall_args *args);
 int64_t sys_getdents64(const struct syscall_args *args);
 int64_t sys_set_tid_address(const struct syscall_args *args);
 int64_t sys_fadvise64(const struct syscall_args *args);
@@ -165,6 +166,8 @@ int64_t sys_clock_gettime(const struct syscall_args *args);
 int64_t sys_clock_getres(const struct syscall_args *args);
 int64_t sys_clock_nanosleep(const struct syscall_args *args);
 int64_t sys_exit_group(const struct syscall_args *args);
+int64_t sys_epoll_wait(const struct syscall_args *args);
+int64_t sys_epoll_ctl(const struct syscall_args *args);
 int64_t sys_tgkill(const struct syscall_args *args);
 int64_t sys_utimes(const struct syscall_args *args);
 int64_t sys_waitid(const struct syscall_args *args);
@@ -189,8 +192,17 @@ int64_t sys_tee(const struct syscall_args *args);
 int64_t sys_sync_file_range(const struct syscall_args *args);
 int64_t sys_vmsplice(const struct syscall_args *args);
 int64_t sys_utimensat(const struct syscall_args *args);
+int64_t sys_epoll_pwait(const struct syscall_args *args);
+int64_t sys_signalfd(const struct syscall_args *args);
+int64_t sys_timerfd_create(const struct syscall_args *args);
+int64_t sys_eventfd(const struct syscall_args *args);
 int64_t sys_fallocate(const struct syscall_args *args);
+int64_t sys_timerfd_settime(const struct syscall_args *args);
+int64_t sys_timerfd_gettime(const struct syscall_args *args);
 int64_t sys_accept4(const struct syscall_args *args);
+int64_t sys_signalfd4(const struct syscall_args *args);
+int64_t sys_eventfd2(const struct syscall_args *args);
+int64_t sys_epoll_create1(const struct syscall_args *args);
 int64_t sys_dup3(const struct syscall_args *args);
 int64_t sys_pipe2(const struct syscall_args *args);
 int64_t sys_preadv(const struct syscall_args *args);
@@ -210,6 +222,7 @@ int64_t sys_pwritev2(const struct syscall_args *args);
 int64_t sys_statx(const struct syscall_args *args);
 int64_t sys_close_range(const struct syscall_args *args);
 int64_t sys_faccessat2(const struct syscall_args *args);
+int64_t sys_epoll_pwait2(const struct syscall_args *args);
 const struct syscall_desc syscall_table[] = {
 	[0] = { "read", sys_read },
 	[1] = { "write", sys_write },
@@ -424,7 +437,7 @@ const struct syscall_desc syscall_table[] = {
 	[210] = { "io_cancel", 0 },
 	[211] = { "get_thread_area", 0 },
 	[212] = { "lookup_dcookie", 0 },
-	[213] = { "epoll_create", 0 },
+	[213] = { "epoll_create", sys_epoll_create },
 	[214] = { "epoll_ctl_old", 0 },
 	[215] = { "epoll_wait_old", 0 },
 	[216] = { "remap_file_pages", 0 },
@@ -443,8 +456,8 @@ const struct syscall_desc syscall_table[] = {
 	[229] = { "clock_getres", sys_clock_getres },
 	[230] = { "clock_nanosleep", sys_clock_nanosleep },
 	[231] = { "exit_group", sys_exit_group },
-	[232] = { "epoll_wait", 0 },
-	[233] = { "epoll_ctl", 0 },
+	[232] = { "epoll_wait", sys_epoll_wait },
+	[233] = { "epoll_ctl", sys_epoll_ctl },
 	[234] = { "tgkill", sys_tgkill },
 	[235] = { "utimes", sys_utimes },
 	[236] = { "vserver", 0 },
@@ -492,17 +505,17 @@ const struct syscall_desc syscall_table[] = {
 	[278] = { "vmsplice", sys_vmsplice },
 	[279] = { "move_pages", 0 },
 	[280] = { "utimensat", sys_utimensat },
-	[281] = { "epoll_pwait", 0 },
-	[282] = { "signalfd", 0 },
-	[283] = { "timerfd_create", 0 },
-	[284] = { "eventfd", 0 },
+	[281] = { "epoll_pwait", sys_epoll_pwait },
+	[282] = { "signalfd", sys_signalfd },
+	[283] = { "timerfd_create", sys_timerfd_create },
+	[284] = { "eventfd", sys_eventfd },
 	[285] = { "fallocate", sys_fallocate },
-	[286] = { "timerfd_settime", 0 },
-	[287] = { "timerfd_gettime", 0 },
+	[286] = { "timerfd_settime", sys_timerfd_settime },
+	[287] = { "timerfd_gettime", sys_timerfd_gettime },
 	[288] = { "accept4", sys_accept4 },
-	[289] = { "signalfd4", 0 },
-	[290] = { "eventfd2", 0 },
-	[291] = { "epoll_create1", 0 },
+	[289] = { "signalfd4", sys_signalfd4 },
+	[290] = { "eventfd2", sys_eventfd2 },
+	[291] = { "epoll_create1", sys_epoll_create1 },
 	[292] = { "dup3", sys_dup3 },
 	[293] = { "pipe2", sys_pipe2 },
 	[294] = { "inotify_init1", 0 },
@@ -563,7 +576,7 @@ const struct syscall_desc syscall_table[] = {
 	[438] = { "pidfd_getfd", 0 },
 	[439] = { "faccessat2", sys_faccessat2 },
 	[440] = { "process_madvise", 0 },
-	[441] = { "epoll_pwait2", 0 },
+	[441] = { "epoll_pwait2", sys_epoll_pwait2 },
 	[442] = { "mount_setattr", 0 },
 	[443] = { "quotactl_fd", 0 },
 	[444] = { "landlock_create_ruleset", 0 },

@@ -10,6 +10,7 @@
 #include <frame/spinlock.h>
 #include <frame/types.h>
 #include <frame/user.h>
+#include <frame/wait.h>
 
 struct process;
 struct thread;
@@ -82,6 +83,13 @@ void signal_exec_reset(struct process *p);
  */
 int signal_send_process(struct process *p, int sig, const struct ksiginfo *info);
 int signal_send_thread(struct thread *t, int sig, const struct ksiginfo *info);
+
+/*
+ * Woken whenever a signal becomes pending anywhere, for signalfd
+ * (kernel/ipc/signalfd.c): the signals it reads are blocked, so sending
+ * them wakes no thread. Waiters re-check their own pending sets.
+ */
+extern struct wait_queue signal_queued_wq;
 
 /* A signal is pending and unblocked for @t: interruptible waits end early. */
 bool signal_pending(struct thread *t);

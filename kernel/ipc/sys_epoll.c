@@ -1,0 +1,161 @@
+/* epoll system calls: epoll_create/create1, epoll_ctl, epoll_wait/pwait/pwait2 with Linux's argument checks and temporary signal masks. */
+#include <frame/clock.h>
+#include <frame/errno.h>
+#include <frame/heap.h>
+#include <frame/wait.h>
+#include <frame/vm_io.h>
+#include <abi/time.h>
+#include <kernel/epoll.h>
+#include <kernel/ktime.h>
+#include <kernel/proc.h>
+#include <kernel/signal.h>
+#include "../syscall/syscall.h"
+#include "fd_user.h"
+
+/* Linux's EP_MAX_EVENTS: INT_MAX / sizeof(struct epoll_event). */
+#define EP_MAX_EVENTS (0x7fffffff / (int)sizeof(struct epoll_event))
+/* Events gathered per wait at most (more stay for the next call, as level-triggered entries do). */
+#define EP_BATCH 1024
+
+static int64_t do_create(uint32_t flags)
+{
+	if (flags & ~(uint32_t)EPOLL_CLOEXEC)
+		return -EINVAL;
+	struct file *f;
+	int err = epoll_create_file(0, &f);
+	if (err)
+		return err;
+	return fdu_install_new(f, flags & EPOLL_CLOEXEC);
+}
+
+int64_t sys_epoll_create(const struct syscall_args *a)
+{
+	if ((int)a->a[0] <= 0)
+		return -EINVAL;
+	return do_create(0);
+}
+
+int64_t sys_epoll_create1(const struct syscall_args *a)
+{
+	return do_create((uint32_t)a->a[0]);
+}
+
+int64_t sys_epoll_ctl(const struct syscall_args *a)
+{
+	int op = (int)a->a[1], fd = (int)a->a[2];
+	struct epoll_event ev = { 0, 0 };
+	if (op != EPOLL_CTL_DEL && copy_from_user(&ev, user_ptr(a->a[3]), sizeof(ev)))
+		return -EFAULT;
+	struct file *ep = fdu_get((int)a->a[0]);
+	if (!ep)
+		return -EBADF;
+	struct file *tf = fdu_get(fd);
+	int err;
+	if (!tf)
+		err = -EBADF;
+	else if (!tf->ops || !tf->ops->poll)
+		err = -EPERM;
+	else if (!file_is_epoll(ep) || ep == tf)
+		err = -EINVAL;
+	else
+		err = epoll_ctl_file(ep, op, fd, tf, &ev);
+	if (tf)
+		file_put(tf);
+	file_put(ep);
+	return err;
+}
+
+/* The temporary mask of epoll_pwait/pwait2, as ppoll's (restored after delivery when interrupted). */
+static int mask_begin(uint64_t umask, uint64_t size)
+{
+	if (!umask)
+		return 0;
+	if (size != sizeof(kernel_sigset_t))
+		return -EINVAL;
+	uint64_t m;
+	if (get_user_u64(&m, user_ptr(umask)))
+		return -EFAULT;
+	struct thread *t = thread_current();
+	t->sig.saved_mask = t->sig.blocked;
+	t->sig.restore_mask = true;
+	signal_set_blocked(t, m);
+	return 0;
+}
+
+static void mask_end(uint64_t umask, int64_t ret)
+{
+	if (!umask || ret == -EINTR)
+		return;
+	struct thread *t = thread_current();
+	if (t->sig.restore_mask) {
+		t->sig.restore_mask = false;
+		signal_set_blocked(t, t->sig.saved_mask);
+	}
+}
+
+static int64_t do_wait(int epfd, uint64_t uevents, int max, uint64_t deadline, bool no_wait,
+		       uint64_t umask, uint64_t masksize)
+{
+	if (max <= 0 || max > EP_MAX_EVENTS)
+		return -EINVAL;
+	if (!user_range_ok(uevents, (size_t)max * sizeof(struct epoll_event)))
+		return -EFAULT;
+	struct file *ep = fdu_get(epfd);
+	if (!ep)
+		return -EBADF;
+	if (!file_is_epoll(ep)) {
+		file_put(ep);
+		return -EINVAL;
+	}
+	int n = max < EP_BATCH ? max : EP_BATCH;
+	struct epoll_event *out = kmalloc(sizeof(*out) * (size_t)n);
+	int64_t ret = out ? mask_begin(umask, masksize) : -ENOMEM;
+	if (!ret) {
+		ret = epoll_wait_file(ep, fdu_table(), out, n, deadline, no_wait);
+		if (ret > 0 && copy_to_user(user_ptr(uevents), out, sizeof(*out) * (size_t)ret))
+			ret = -EFAULT;
+		mask_end(umask, ret);
+	}
+	kfree(out);
+	file_put(ep);
+	return ret;
+}
+
+/* A timeout in milliseconds: negative waits for ever. */
+static void ms_deadline(int ms, uint64_t *deadline, bool *no_wait)
+{
+	*no_wait = ms == 0;
+	*deadline = ms > 0 ? wait_deadline_after((uint64_t)ms * NSEC_PER_MSEC) : 0;
+}
+
+int64_t sys_epoll_wait(const struct syscall_args *a)
+{
+	uint64_t d;
+	bool nw;
+	ms_deadline((int)a->a[3], &d, &nw);
+	return do_wait((int)a->a[0], a->a[1], (int)a->a[2], d, nw, 0, 0);
+}
+
+int64_t sys_epoll_pwait(const struct syscall_args *a)
+{
+	uint64_t d;
+	bool nw;
+	ms_deadline((int)a->a[3], &d, &nw);
+	return do_wait((int)a->a[0], a->a[1], (int)a->a[2], d, nw, a->a[4], a->a[5]);
+}
+
+int64_t sys_epoll_pwait2(const struct syscall_args *a)
+{
+	uint64_t d = 0;
+	bool nw = false;
+	if (a->a[3]) {
+		struct timespec ts;
+		int err = timespec_from_user(a->a[3], &ts);
+		if (err)
+			return err;
+		uint64_t ns = timespec_to_ns(&ts);
+		nw = ns == 0;
+		d = ns ? wait_deadline_after(ns) : 0;
+	}
+	return do_wait((int)a->a[0], a->a[1], (int)a->a[2], d, nw, a->a[4], a->a[5]);
+}
