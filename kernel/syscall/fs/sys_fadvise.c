@@ -1,19 +1,7 @@
-/* fallocate, fadvise64 and sync_file_range: argument checks as Linux; tmpfs keeps everything in memory, so advice and syncing have nothing to do. */
+/* fadvise64 and sync_file_range: argument checks as Linux; tmpfs keeps everything in memory, so advice and syncing have nothing to do. */
 #include <frame/errno.h>
 #include <abi/fcntl.h>
-#include <kernel/splice.h>
 #include "fs_user.h"
-
-int64_t sys_fallocate(const struct syscall_args *a)
-{
-	struct file *f = fs_file((int)a->a[0]);
-	if (!f)
-		return -EBADF;
-	int64_t ret = (f->flags & O_PATH) ? -EBADF
-		: vfs_fallocate(f, (int)a->a[1], (int64_t)a->a[2], (int64_t)a->a[3]);
-	file_put(f);
-	return ret;
-}
 
 int64_t sys_fadvise64(const struct syscall_args *a)
 {
