@@ -120,12 +120,18 @@ static int ptmx_open(struct file *f)
 
 /* ---- slave: /dev/pts/N ---- */
 
+/* Set once by the master's close; read without the tty's lock (a late reader then sees the tty layer's own check). */
+static bool hung_up(struct pty *pty)
+{
+	return __atomic_load_n(&pty->slave.hung_up, __ATOMIC_ACQUIRE);
+}
+
 static ssize_t slave_read(struct file *f, void *buf, size_t len, uint64_t *pos)
 {
 	(void)pos;
 	struct pty *pty = pty_of_file(f);
 	/* Linux's hung_up_tty_read: end of file once the master is gone. */
-	if (pty->slave.hung_up)
+	if (hung_up(pty))
 		return 0;
 	return tty_read(&pty->slave, buf, len, io_flags(f));
 }
@@ -134,7 +140,7 @@ static ssize_t slave_write(struct file *f, const void *buf, size_t len, uint64_t
 {
 	(void)pos;
 	struct pty *pty = pty_of_file(f);
-	if (pty->slave.hung_up)
+	if (hung_up(pty))
 		return -EIO;
 	return tty_write(&pty->slave, buf, len, io_flags(f));
 }
@@ -143,7 +149,7 @@ static long slave_ioctl_k(struct file *f, unsigned cmd, void *karg, unsigned lon
 {
 	struct pty *pty = pty_of_file(f);
 	/* Linux's hung_up_tty_ioctl. */
-	if (pty->slave.hung_up)
+	if (hung_up(pty))
 		return cmd == TIOCSPGRP ? -ENOTTY : -EIO;
 	return tty_ioctl(&pty->slave, cmd, karg, val, file_readable(f));
 }

@@ -149,6 +149,13 @@ void pty_put(struct pty *pty)
 {
 	if (!pty || __atomic_sub_fetch(&pty->refcount, 1, __ATOMIC_ACQ_REL) != 0)
 		return;
+	/*
+	 * The hangup took the terminal from its session, but a TIOCSCTTY that
+	 * was running on a slave file then may have given it back: no process
+	 * may keep a pointer to a freed terminal.
+	 */
+	if (pty->slave.session)
+		tty_session()->session_clear_ctty(pty->slave.session);
 	unsigned long f = spin_lock_irqsave(&table_lock);
 	if (table[pty->index] == pty)
 		table[pty->index] = NULL;

@@ -227,8 +227,12 @@ KTEST(pty_master_close_hangs_up_slave_and_session)
 	/* The slave file's reference keeps the pair until it closes. */
 	pty_put(pty);	/* the master's */
 	KEXPECT(pty->slave.hung_up);
+	/* A TIOCSCTTY that raced the hangup: the last reference takes the terminal back. */
+	KEXPECT_EQ(tty_ioctl(&pty->slave, TIOCSCTTY, NULL, 0, true), 0);
+	KEXPECT(t->ctty == &pty->slave);
 	pty_slave_close(pty);
 	pty_put(pty);
+	KEXPECT(t->ctty == NULL);
 	tt_free(t);
 }
 
