@@ -11,6 +11,8 @@ cat "$cfg"
 grep -q '^[[:space:]]*multiboot2 /boot/kernel.elf' "$cfg" || { echo "grub.cfg does not load the kernel with multiboot2"; exit 1; }
 grep -qx 'set timeout=0' "$cfg" || { echo "grub.cfg waits"; exit 1; }
 bad=0
+# What the initramfs's /init prints once it runs (kit/initramfs/init), or the kernel without one.
+user_space_re='Cadre: busybox\|No working init found\|initramfs: none given'
 # BOOT_NAME QEMU_FIRMWARE_ARGS...: the command README gives, console to a file.
 boot_iso() {
 	local name=$1 log=$tmp/$1.log rc
@@ -20,15 +22,23 @@ boot_iso() {
 		-serial "file:$log" "$@" -cdrom "$iso" </dev/null &
 	local pid=$!
 	# GRUB that failed waits at its menu for ever: stop at its message instead
-	# of at the timeout.
+	# of at the timeout. A kernel that booted goes on into the initramfs's
+	# interactive shell: stop once it has reached user space.
+	local reached=0
 	while kill -0 "$pid" 2>/dev/null; do
 		if grep -aq 'Failed to boot' "$log" 2>/dev/null; then
 			echo "$name: GRUB failed to boot the kernel"; bad=1
 			kill "$pid"; break
 		fi
+		if grep -aq "$cadre_banner_re" "$log" 2>/dev/null &&
+			grep -aq "$user_space_re" "$log" 2>/dev/null; then
+			reached=1
+			kill "$pid"; break
+		fi
 		sleep 0.5
 	done
 	wait "$pid"; rc=$?
+	[ "$reached" = 1 ] && rc=0
 	echo "$name: QEMU exit status $rc; serial console:"
 	# GRUB redraws its menu with escapes after a failure: keep the readable lines.
 	tr '\r' '\n' <"$log" | grep -av $'\e' | grep -v '^$' | tail -n 30
