@@ -19,7 +19,6 @@
 #include <kernel/futex.h>
 #include <kernel/kwait.h>
 #include <kernel/proc.h>
-#include "../proc/proc_internal.h"
 
 #define FUTEX_BUCKETS 64
 

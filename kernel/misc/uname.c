@@ -1,53 +1,13 @@
 /*
- * uname, sethostname, setdomainname, and the names they share with
- * /proc/sys/kernel. The store is defined weak so the procfs side may own it
- * instead without a link clash.
+ * uname, sethostname, setdomainname: thin handlers over the name store
+ * kernel/procfs/utsname.c keeps (it is shared with /proc/sys/kernel).
  */
 #include <abi/errno.h>
-#include <frame/spinlock.h>
 #include <frame/string.h>
 #include <frame/vm_io.h>
 #include <kernel/proc.h>
 #include <kernel/utsname.h>
 #include "../syscall/syscall.h"
-
-static spinlock_t uts_lock = SPINLOCK_INIT("utsname");
-static char uts_nodename[__NEW_UTS_LEN + 1] = "(none)";
-static char uts_domainname[__NEW_UTS_LEN + 1] = "(none)";
-
-__attribute__((weak)) void utsname_get(struct new_utsname *out)
-{
-	memset(out, 0, sizeof(*out));
-	strlcpy(out->sysname, UTS_SYSNAME, sizeof(out->sysname));
-	strlcpy(out->release, UTS_RELEASE, sizeof(out->release));
-	strlcpy(out->version, UTS_VERSION, sizeof(out->version));
-	strlcpy(out->machine, UTS_MACHINE, sizeof(out->machine));
-	unsigned long flags = spin_lock_irqsave(&uts_lock);
-	memcpy(out->nodename, uts_nodename, sizeof(out->nodename));
-	memcpy(out->domainname, uts_domainname, sizeof(out->domainname));
-	spin_unlock_irqrestore(&uts_lock, flags);
-}
-
-static int set_name(char *dst, const char *name, size_t len)
-{
-	if (len > __NEW_UTS_LEN)
-		return -EINVAL;
-	unsigned long flags = spin_lock_irqsave(&uts_lock);
-	memcpy(dst, name, len);
-	memset(dst + len, 0, __NEW_UTS_LEN + 1 - len);
-	spin_unlock_irqrestore(&uts_lock, flags);
-	return 0;
-}
-
-__attribute__((weak)) int utsname_set_hostname(const char *name, size_t len)
-{
-	return set_name(uts_nodename, name, len);
-}
-
-__attribute__((weak)) int utsname_set_domainname(const char *name, size_t len)
-{
-	return set_name(uts_domainname, name, len);
-}
 
 int64_t sys_uname(const struct syscall_args *a)
 {

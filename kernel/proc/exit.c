@@ -10,6 +10,7 @@
 #include <frame/panic.h>
 #include <frame/task.h>
 #include <frame/vm_space.h>
+#include <kernel/futex.h>
 #include <kernel/ktime.h>
 #include <kernel/proc.h>
 #include <kernel/signal.h>

@@ -32,14 +32,5 @@ void signal_discard_process(struct process *p);
 /* The default resource limits of init, as Linux's. */
 void rlimits_default(struct rlimit *rlim);
 
-/* Clear and wake the futex at @uaddr in the current mm (CLONE_CHILD_CLEARTID). */
-void futex_wake_cleartid(vaddr_t uaddr);
-
-struct mm;
-/* Access @mm's user memory through its pages (faulting them in): 0 or -EFAULT. */
-int proc_mem_write(struct mm *mm, vaddr_t va, const void *buf, size_t len);
-int proc_mem_read(struct mm *mm, vaddr_t va, void *buf, size_t len);
-/* Length of the string at @va, at most @max. */
-size_t proc_mem_strlen(struct mm *mm, vaddr_t va, size_t max);
 
 #endif

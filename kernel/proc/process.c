@@ -182,27 +182,39 @@ void process_remove_child(struct process *child)
 	child->sibling = NULL;
 }
 
-/* What a process holds besides its record: released when its last thread exits. */
+/*
+ * What a process holds besides its record: released when its last thread
+ * exits. The pointers are cleared under the tree lock first, so /proc
+ * readers (which take their references under it) never get a dying one.
+ * Callers must not hold the tree lock unless everything is released already.
+ */
 void process_release_resources(struct process *p)
 {
-	if (p->fds) {
-		fdtable_put(p->fds);
-		p->fds = NULL;
-	}
-	if (p->fs.root.inode)
-		path_put(&p->fs.root);
-	if (p->fs.cwd.inode)
-		path_put(&p->fs.cwd);
+	if (!p->fds && !p->fs.root.inode && !p->fs.cwd.inode && !p->mm && !p->sighand &&
+	    !p->shared_pending && !p->shared_queue)
+		return;
+	proc_tree_lock();
+	struct fdtable *fds = p->fds;
+	struct path root = p->fs.root, cwd = p->fs.cwd;
+	struct mm *mm = p->mm;
+	struct sighand *sh = p->sighand;
+	p->fds = NULL;
 	p->fs.root = (struct path){ 0 };
 	p->fs.cwd = (struct path){ 0 };
-	if (p->mm) {
-		mm_put(p->mm);
-		p->mm = NULL;
-	}
-	if (p->sighand) {
-		sighand_put(p->sighand);
-		p->sighand = NULL;
-	}
+	p->mm = NULL;
+	p->sighand = NULL;
+	proc_tree_unlock();
+
+	if (fds)
+		fdtable_put(fds);
+	if (root.inode)
+		path_put(&root);
+	if (cwd.inode)
+		path_put(&cwd);
+	if (mm)
+		mm_put(mm);
+	if (sh)
+		sighand_put(sh);
 	signal_discard_process(p);
 }
 

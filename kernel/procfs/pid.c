@@ -14,8 +14,6 @@
 #include <kernel/proc.h>
 #include <kernel/tty.h>
 
-/* proc_mem_read(): reading another process's memory (ask: a public accessor in kernel/proc.h). */
-#include "../proc/proc_internal.h"
 #include "procfs_internal.h"
 
 /* cmdline/environ beyond this are cut (Linux reads until arg_end, however long). */

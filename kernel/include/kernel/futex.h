@@ -21,4 +21,7 @@ int futex_wake(struct mm *mm, vaddr_t uaddr, bool shared, uint32_t nr, uint32_t 
 /* Waiters currently queued on @uaddr of @mm (tests). */
 unsigned futex_waiters(struct mm *mm, vaddr_t uaddr);
 
+/* Thread exit with CLONE_CHILD_CLEARTID: write 0 to the u32 at @uaddr and wake one waiter there. */
+void futex_wake_cleartid(vaddr_t uaddr);
+
 #endif

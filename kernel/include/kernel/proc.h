@@ -153,6 +153,15 @@ void proc_tty_init(void);
 /* A vfork child execs or exits: let its parent go on (under proc_tree_lock). */
 void proc_vfork_release(struct process *child);
 
+/*
+ * Read or write @mm's user memory through its pages, faulting them in as the
+ * program would (exec's new stack, /proc/pid/cmdline): 0 or -EFAULT.
+ */
+int proc_mem_write(struct mm *mm, vaddr_t va, const void *buf, size_t len);
+int proc_mem_read(struct mm *mm, vaddr_t va, void *buf, size_t len);
+/* Length of the string at @va in @mm, at most @max. */
+size_t proc_mem_strlen(struct mm *mm, vaddr_t va, size_t max);
+
 /* Wait status words, as wait(2) encodes them. */
 #define W_EXITCODE(code) (((code) & 0xff) << 8)
 #define W_SIGNALED(sig, core) ((sig) | ((core) ? 0x80 : 0))
