@@ -12,7 +12,7 @@ grep -q '^[[:space:]]*multiboot2 /boot/kernel.elf' "$cfg" || { echo "grub.cfg do
 grep -qx 'set timeout=0' "$cfg" || { echo "grub.cfg waits"; exit 1; }
 bad=0
 # What the initramfs's /init prints once it runs (kit/initramfs/init), or the kernel without one.
-user_space_re='Cadre: busybox\|No working init found\|initramfs: none given'
+user_space_re='ends the machine\|No working init found\|initramfs: none given'
 # BOOT_NAME QEMU_FIRMWARE_ARGS...: the command README gives, console to a file.
 boot_iso() {
 	local name=$1 log=$tmp/$1.log rc
