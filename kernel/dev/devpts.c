@@ -163,49 +163,11 @@ static int devpts_create(struct inode *dir, const char *name, size_t len, uint32
 	return -EACCES;	/* Linux's devpts has no create, mknod or mkdir (creat gives EACCES, the others EPERM) */
 }
 
-static int devpts_link(struct inode *dir, const char *name, size_t len, struct inode *inode)
-{
-	(void)dir, (void)name, (void)len, (void)inode;
-	return -EPERM;
-}
-
-static int devpts_unlink(struct inode *dir, const char *name, size_t len, struct inode *inode)
-{
-	(void)dir, (void)name, (void)len, (void)inode;
-	return -EPERM;
-}
-
-static int devpts_rename(struct inode *odir, const char *oname, size_t olen, struct inode *ndir,
-			 const char *nname, size_t nlen, bool exchange)
-{
-	(void)odir, (void)oname, (void)olen, (void)ndir, (void)nname, (void)nlen, (void)exchange;
-	return -EPERM;
-}
-
 static const struct inode_ops devpts_inode_ops = {
 	.lookup = devpts_lookup,
 	.create = devpts_create,
-	.link = devpts_link,
-	.unlink = devpts_unlink,
-	.rename = devpts_rename,
 	.iterate = devpts_iterate,
 };
-
-/* Nodes keep nlink 1 and are freed by the sweep, never through evict. */
-static void devpts_evict(struct inode *inode)
-{
-	(void)inode;
-}
-
-static int devpts_statfs(struct super_block *sb, struct statfs *out)
-{
-	memset(out, 0, sizeof(*out));
-	out->f_type = sb->magic;
-	out->f_bsize = out->f_frsize = PAGE_SIZE;
-	out->f_namelen = NAME_MAX;
-	out->f_fsid.val[0] = (int32_t)(sb->dev & 0x7fffffff);
-	return 0;
-}
 
 static void devpts_kill(struct super_block *sb)
 {
@@ -220,8 +182,6 @@ static void devpts_kill(struct super_block *sb)
 }
 
 static const struct super_ops devpts_super_ops = {
-	.evict = devpts_evict,
-	.statfs = devpts_statfs,
 	.kill = devpts_kill,
 };
 

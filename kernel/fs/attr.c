@@ -1,5 +1,6 @@
 /* Attribute changes and queries on an inode: chmod, chown, utimens, truncate, access, statfs. */
 #include <frame/errno.h>
+#include <frame/string.h>
 #include <kernel/vfs.h>
 
 static bool is_owner(const struct cred *c, const struct inode *inode)
@@ -120,7 +121,19 @@ int vfs_access(const struct cred *c, struct inode *inode, int mode)
 	return mode ? inode_permission(c, inode, mode) : 0;
 }
 
+/* What a file system without blocks of its own (proc, devpts) reports. */
+static int statfs_virtual(struct super_block *sb, struct statfs *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->f_type = sb->magic;
+	out->f_bsize = out->f_frsize = PAGE_SIZE;
+	out->f_namelen = NAME_MAX;
+	out->f_fsid.val[0] = (int32_t)(sb->dev & 0x7fffffff);
+	return 0;
+}
+
 int vfs_statfs(struct inode *inode, struct statfs *out)
 {
-	return inode->sb->ops->statfs(inode->sb, out);
+	struct super_block *sb = inode->sb;
+	return sb->ops->statfs ? sb->ops->statfs(sb, out) : statfs_virtual(sb, out);
 }

@@ -34,7 +34,7 @@ void inode_put(struct inode *inode)
 	 * Unlinked and unreferenced: nothing can find it again (no entry names
 	 * it), so it can go. Linked inodes stay, owned by their directories.
 	 */
-	if (inode->nlink == 0)
+	if (inode->nlink == 0 && inode->sb->ops->evict)
 		inode->sb->ops->evict(inode);
 }
 

@@ -192,7 +192,7 @@ int vfs_rmdir(const struct vfs_ctx *ctx, const struct path *at, const char *name
 	else if (!dir_is_empty(victim))
 		err = -ENOTEMPTY;
 	else
-		err = dir->ops->unlink(dir, nd.last, nd.len, victim);
+		err = dir->ops->unlink ? dir->ops->unlink(dir, nd.last, nd.len, victim) : -EPERM;
 	inode_put(victim);
 	nd_release(&nd);
 out:
@@ -219,7 +219,7 @@ int vfs_unlink(const struct vfs_ctx *ctx, const struct path *at, const char *nam
 	else if (is_mountpoint(victim))
 		err = -EBUSY;
 	else
-		err = dir->ops->unlink(dir, nd.last, nd.len, victim);
+		err = dir->ops->unlink ? dir->ops->unlink(dir, nd.last, nd.len, victim) : -EPERM;
 	inode_put(victim);
 	nd_release(&nd);
 out:
@@ -268,7 +268,7 @@ int vfs_link(const struct vfs_ctx *ctx, const struct path *oat, const char *onam
 		else if (old.inode->nlink == 0)
 			err = -ENOENT;
 		else
-			err = dir->ops->link(dir, nd.last, nd.len, old.inode);
+			err = dir->ops->link ? dir->ops->link(dir, nd.last, nd.len, old.inode) : -EPERM;
 		nd_release(&nd);
 	}
 	path_put(&old);
@@ -380,7 +380,8 @@ int vfs_rename(const struct vfs_ctx *ctx, const struct path *oat, const char *on
 		err = -ENOTEMPTY;
 		goto out_both;
 	}
-	err = odir->ops->rename(odir, ond.last, ond.len, ndir, nnd.last, nnd.len, exchange);
+	err = !odir->ops->rename ? -EPERM :
+	      odir->ops->rename(odir, ond.last, ond.len, ndir, nnd.last, nnd.len, exchange);
 out_both:
 	inode_put(old);
 	inode_put(new);

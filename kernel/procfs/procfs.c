@@ -376,53 +376,15 @@ static int procfs_create(struct inode *dir, const char *name, size_t len, uint32
 	return -EACCES;
 }
 
-static int procfs_link(struct inode *dir, const char *name, size_t len, struct inode *inode)
-{
-	(void)dir, (void)name, (void)len, (void)inode;
-	return -EPERM;
-}
-
-static int procfs_unlink(struct inode *dir, const char *name, size_t len, struct inode *inode)
-{
-	(void)dir, (void)name, (void)len, (void)inode;
-	return -EPERM;
-}
-
-static int procfs_rename(struct inode *odir, const char *oname, size_t olen, struct inode *ndir,
-			 const char *nname, size_t nlen, bool exchange)
-{
-	(void)odir, (void)oname, (void)olen, (void)ndir, (void)nname, (void)nlen, (void)exchange;
-	return -EPERM;
-}
-
 static const struct inode_ops procfs_inode_ops = {
 	.lookup = procfs_lookup,
 	.create = procfs_create,
-	.link = procfs_link,
-	.unlink = procfs_unlink,
-	.rename = procfs_rename,
 	.readlink = procfs_readlink,
 	.read = procfs_read,
 	.write = procfs_write,
 	.truncate = procfs_truncate,
 	.iterate = procfs_iterate,
 };
-
-/* Nodes keep nlink >= 1 and are freed by the sweep, never through evict. */
-static void procfs_evict(struct inode *inode)
-{
-	(void)inode;
-}
-
-static int procfs_statfs(struct super_block *sb, struct statfs *out)
-{
-	memset(out, 0, sizeof(*out));
-	out->f_type = sb->magic;
-	out->f_bsize = out->f_frsize = PAGE_SIZE;
-	out->f_namelen = NAME_MAX;
-	out->f_fsid.val[0] = (int32_t)(sb->dev & 0x7fffffff);
-	return 0;
-}
 
 static void procfs_kill(struct super_block *sb)
 {
@@ -437,8 +399,6 @@ static void procfs_kill(struct super_block *sb)
 }
 
 static const struct super_ops procfs_super_ops = {
-	.evict = procfs_evict,
-	.statfs = procfs_statfs,
 	.kill = procfs_kill,
 };
 

@@ -85,14 +85,14 @@ struct inode_ops {
 	int (*create)(struct inode *dir, const char *name, size_t len, uint32_t mode,
 		      uint32_t uid, uint32_t gid, uint64_t rdev, const char *target,
 		      struct inode **out);
-	/* Add a hard link @name (absent) to non-directory @inode. */
+	/* Add a hard link @name (absent) to non-directory @inode. NULL: -EPERM (read-only trees). */
 	int (*link)(struct inode *dir, const char *name, size_t len, struct inode *inode);
-	/* Remove entry @name, which names @inode (an empty directory for rmdir). */
+	/* Remove entry @name, which names @inode (an empty directory for rmdir). NULL: -EPERM. */
 	int (*unlink)(struct inode *dir, const char *name, size_t len, struct inode *inode);
 	/*
 	 * Move entry @oname of @odir to @nname of @ndir, replacing what is there
 	 * (already checked compatible and, for a directory, empty), or with
-	 * exchange, swap the two entries.
+	 * exchange, swap the two entries. NULL: -EPERM.
 	 */
 	int (*rename)(struct inode *odir, const char *oname, size_t olen, struct inode *ndir,
 		      const char *nname, size_t nlen, bool exchange);
@@ -117,8 +117,9 @@ struct dir_emit {
 };
 
 struct super_ops {
-	/* Free @inode (no links and no references left). */
+	/* Free @inode (no links and no references left). NULL: the file system frees its nodes itself. */
 	void (*evict)(struct inode *inode);
+	/* NULL: the figures of a file system with no blocks of its own (proc, devpts). */
 	int (*statfs)(struct super_block *sb, struct statfs *out);
 	/* Free everything of @sb once its last mount is gone (root reference already dropped). */
 	void (*kill)(struct super_block *sb);
