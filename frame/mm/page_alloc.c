@@ -246,16 +246,25 @@ struct page *page_alloc(unsigned order, unsigned flags)
 	return p;
 }
 
+/*
+ * References change with atomic read-modify-writes: services on different
+ * tasks share pages (fork, shared mappings, file pages) and the kernel is
+ * preemptible, so a plain ++/-- can lose an update between its load and its
+ * store -- which once let a page be freed while still mapped (issue 9).
+ */
 void page_get(struct page *page)
 {
-	BUG_ON(page->refcount == 0 || (page->flags & (PG_FREE | PG_RESERVED)));
-	page->refcount++;
+	BUG_ON(page->flags & (PG_FREE | PG_RESERVED));
+	unsigned old = __atomic_fetch_add(&page->refcount, 1, __ATOMIC_RELAXED);
+	BUG_ON(old == 0);
 }
 
 void page_put(struct page *page)
 {
-	BUG_ON(page->refcount == 0 || (page->flags & (PG_FREE | PG_RESERVED)));
-	if (--page->refcount)
+	BUG_ON(page->flags & (PG_FREE | PG_RESERVED));
+	unsigned old = __atomic_fetch_sub(&page->refcount, 1, __ATOMIC_ACQ_REL);
+	BUG_ON(old == 0);
+	if (old != 1)
 		return;
 	unsigned order = page->order;
 	mm_hook_poison(page_to_virt(page), PAGE_SIZE << order);
@@ -272,7 +281,7 @@ unsigned page_order(const struct page *page)
 
 unsigned page_refcount(const struct page *page)
 {
-	return page->refcount;
+	return __atomic_load_n(&page->refcount, __ATOMIC_RELAXED);
 }
 
 size_t page_count_free(void)

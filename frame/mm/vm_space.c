@@ -280,7 +280,7 @@ int vm_map(struct vm_space *space, vaddr_t va, struct page *page, unsigned prot)
 	unsigned order = page_order(page);
 	int level = order == 0 ? 1 : order == 9 ? 2 : 0;
 	/* Frame-owned pages (heap, page tables) are never handed to a mapping. */
-	if (!level || !arch_pt_leaf_level_ok(level) || page->refcount == 0 ||
+	if (!level || !arch_pt_leaf_level_ok(level) || page_refcount(page) == 0 ||
 	    (page->flags & (PG_FREE | PG_RESERVED | PG_SLAB | PG_LARGE | PG_PGTABLE)))
 		return -EINVAL;
 	uint64_t size = PAGE_SIZE << order;
