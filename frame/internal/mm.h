@@ -62,6 +62,25 @@ static inline struct page *page_from_virt(const void *va)
 }
 
 /*
+ * Mapping holds (frame/mm/vm_space.c only): each leaf vm_map() installs
+ * holds its block through page_map_get(); removing the leaf drops it with
+ * page_map_put(), which frees the block if no service reference is left.
+ * Kept apart from service references (page_get/page_put), so no service put
+ * can free a mapped block. page_map_get() takes a hold only while the
+ * caller has a service reference on @page (false otherwise: nothing done);
+ * a page_map_put() with no mapping hold left is a frame bug: panic.
+ */
+bool page_map_get(struct page *page);
+void page_map_put(struct page *page);
+
+/* Is @page a descriptor of the allocator's (any state)? */
+bool page_handle_ok(const struct page *page);
+
+/* Misuse reports so far (page_misuse.c), and the last one's description. */
+unsigned long page_misuse_count(void);
+const char *page_misuse_last(void);
+
+/*
  * Give the allocator the RAM above the boot direct map (4 GiB on x86_64):
  * mm_init() keeps it back because the boot page tables cannot reach it.
  * Called once the kernel space maps all RAM.

@@ -196,7 +196,7 @@ void *kcalloc(size_t n, size_t size)
 static struct page *heap_page(const void *ptr)
 {
 	struct page *p = page_from_virt(ptr);
-	if (!p || p->refcount == 0 || !(p->flags & (PG_SLAB | PG_LARGE)))
+	if (!p || page_counts(p) == 0 || !(p->flags & (PG_SLAB | PG_LARGE)))
 		panic("kfree/ksize(%p): not a kmalloc pointer", ptr);
 	return p;
 }

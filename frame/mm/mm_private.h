@@ -22,7 +22,13 @@ struct page_link {
 
 /*
  * One per 4 KiB frame, in per-region arrays. Only the first page of a block
- * (its head) carries meaningful order, refcount and owner fields.
+ * (its head) carries meaningful order, counts and owner fields.
+ *
+ * @counts holds two counters in one word, so that "both reached zero" is
+ * decided by one atomic operation: service references (page_get/page_put,
+ * low 32 bits) and mappings (vm_map/vm_unmap, high 32 bits). The block is
+ * free again only when the word is 0; a service put can never take away a
+ * mapping's hold, nor a mapping's removal a service's.
  */
 struct page {
 	struct page_link link; /* free list, or slab partial list */
@@ -30,13 +36,22 @@ struct page {
 		void *slab_free;   /* PG_SLAB: first free object */
 		size_t large_size; /* PG_LARGE: bytes requested */
 	};
-	uint32_t refcount;
+	uint64_t counts;       /* atomic: PAGE_COUNT_REF units | PAGE_COUNT_MAP units */
 	uint8_t order;
 	uint8_t flags;
 	uint8_t zone;          /* index of the region array holding it */
 	uint8_t slab_class;
 	uint16_t slab_inuse;
 };
+
+#define PAGE_COUNT_REF 1ULL
+#define PAGE_COUNT_MAP (1ULL << 32)
+static inline uint32_t page_counts_refs(uint64_t c) { return (uint32_t)c; }
+static inline uint32_t page_counts_maps(uint64_t c) { return (uint32_t)(c >> 32); }
+static inline uint64_t page_counts(const struct page *p)
+{
+	return __atomic_load_n(&p->counts, __ATOMIC_ACQUIRE);
+}
 
 static inline void link_init(struct page_link *head)
 {
@@ -118,6 +133,14 @@ static inline void mm_hook_poison(const void *p, size_t n)
 	(void)n;
 }
 #endif
+
+/*
+ * A caller misused a page handle (page_misuse.c): report @what with the
+ * caller's address and @frame (its frame pointer) for the backtrace. The
+ * operation was refused; nothing changed.
+ */
+#define PAGE_MISUSE_PRINTED 32
+void page_misuse(const char *what, const struct page *page, void *caller, void *frame);
 
 /* Heap figures for mem_stats(). */
 void heap_stats(struct mem_stats *out);

@@ -59,7 +59,7 @@ static void free_list_add(struct page *p, unsigned order)
 {
 	p->order = (uint8_t)order;
 	p->flags = PG_FREE;
-	p->refcount = 0;
+	p->counts = 0;
 	link_add(&free_lists[order], &p->link);
 	free_blocks[order]++;
 	free_pages += 1UL << order;
@@ -184,7 +184,7 @@ void mm_init(const struct mem_region *regions, size_t count)
 		for (paddr_t pa = z->start; pa < used_end; pa += PAGE_SIZE) {
 			struct page *p = &z->pages[(pa - z->start) >> PAGE_SHIFT];
 			p->flags = PG_RESERVED;
-			p->refcount = 1;
+			p->counts = PAGE_COUNT_REF;
 			reserved_pages++;
 		}
 		paddr_t low_end = MIN(z->end, (paddr_t)ARCH_BOOT_DIRECT_MAP_END);
@@ -235,7 +235,7 @@ struct page *page_alloc(unsigned order, unsigned flags)
 		free_list_add(p + (1UL << o), o);
 	}
 	p->order = (uint8_t)order;
-	p->refcount = 1;
+	p->counts = PAGE_COUNT_REF;
 	p->flags = 0;
 	mm_lock_release(&page_lock);
 
@@ -247,31 +247,102 @@ struct page *page_alloc(unsigned order, unsigned flags)
 }
 
 /*
- * References change with atomic read-modify-writes: services on different
- * tasks share pages (fork, shared mappings, file pages) and the kernel is
+ * Counts change with atomic read-modify-writes: services on different tasks
+ * share pages (fork, shared mappings, file pages) and the kernel is
  * preemptible, so a plain ++/-- can lose an update between its load and its
  * store -- which once let a page be freed while still mapped (issue 9).
+ * Service references and mappings share one word (mm_private.h), so the
+ * one operation that brings it to zero is the one that frees the block.
  */
-void page_get(struct page *page)
+static void block_release(struct page *page)
 {
-	BUG_ON(page->flags & (PG_FREE | PG_RESERVED));
-	unsigned old = __atomic_fetch_add(&page->refcount, 1, __ATOMIC_RELAXED);
-	BUG_ON(old == 0);
-}
-
-void page_put(struct page *page)
-{
-	BUG_ON(page->flags & (PG_FREE | PG_RESERVED));
-	unsigned old = __atomic_fetch_sub(&page->refcount, 1, __ATOMIC_ACQ_REL);
-	BUG_ON(old == 0);
-	if (old != 1)
-		return;
 	unsigned order = page->order;
 	mm_hook_poison(page_to_virt(page), PAGE_SIZE << order);
 	mm_lock_acquire(&page_lock);
 	page->flags = 0;
 	free_block(page, order);
 	mm_lock_release(&page_lock);
+}
+
+/*
+ * Subtract @unit from @page's counts unless the counter it belongs to is
+ * already 0: true if it was taken, with *@left the new word.
+ */
+static bool counts_take(struct page *page, uint64_t unit, uint64_t *left)
+{
+	uint64_t old = page_counts(page);
+	do {
+		uint32_t n = unit == PAGE_COUNT_REF ? page_counts_refs(old) : page_counts_maps(old);
+		if (n == 0)
+			return false;
+	} while (!__atomic_compare_exchange_n(&page->counts, &old, old - unit, false,
+					      __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE));
+	*left = old - unit;
+	return true;
+}
+
+/* Add @unit unless the block holds no reference of the caller's kind (@need) at all. */
+static bool counts_add(struct page *page, uint64_t unit, uint64_t need_mask)
+{
+	uint64_t old = page_counts(page);
+	do {
+		if (!(old & need_mask))
+			return false;
+	} while (!__atomic_compare_exchange_n(&page->counts, &old, old + unit, false,
+					      __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE));
+	return true;
+}
+
+bool page_handle_ok(const struct page *page)
+{
+	for (size_t i = 0; i < nzones; i++) {
+		const struct mm_zone *z = &zones[i];
+		size_t n = (size_t)((z->end - z->start) >> PAGE_SHIFT);
+		if (page >= z->pages && page < z->pages + n)
+			return true;
+	}
+	return false;
+}
+
+/* Not a block a caller can hold: no descriptor, free, or boot metadata. */
+static bool page_is_frame_only(const struct page *page)
+{
+	return !page_handle_ok(page) || (page->flags & (PG_FREE | PG_RESERVED));
+}
+
+__attribute__((noinline)) void page_get(struct page *page)
+{
+	/* Only a holder of a reference may make another: refs 0 means a stale or borrowed handle. */
+	if (page_is_frame_only(page) || !counts_add(page, PAGE_COUNT_REF, 0xffffffffULL))
+		page_misuse("page_get without a reference", page, __builtin_return_address(0),
+			    __builtin_frame_address(0));
+}
+
+__attribute__((noinline)) void page_put(struct page *page)
+{
+	uint64_t left;
+	if (page_is_frame_only(page) || !counts_take(page, PAGE_COUNT_REF, &left)) {
+		/* A second put, or a put of a handle never owned: refused, so nothing is freed twice. */
+		page_misuse("page_put without a reference (underflow)", page,
+			    __builtin_return_address(0), __builtin_frame_address(0));
+		return;
+	}
+	if (left == 0)
+		block_release(page);
+}
+
+bool page_map_get(struct page *page)
+{
+	/* Only under the mapper's own reference: the block cannot go meanwhile. */
+	return !page_is_frame_only(page) && counts_add(page, PAGE_COUNT_MAP, 0xffffffffULL);
+}
+
+void page_map_put(struct page *page)
+{
+	uint64_t left;
+	BUG_ON(page_is_frame_only(page) || !counts_take(page, PAGE_COUNT_MAP, &left));
+	if (left == 0)
+		block_release(page);
 }
 
 unsigned page_order(const struct page *page)
@@ -281,7 +352,12 @@ unsigned page_order(const struct page *page)
 
 unsigned page_refcount(const struct page *page)
 {
-	return __atomic_load_n(&page->refcount, __ATOMIC_RELAXED);
+	return page_counts_refs(page_counts(page));
+}
+
+unsigned page_mapcount(const struct page *page)
+{
+	return page_counts_maps(page_counts(page));
 }
 
 size_t page_count_free(void)

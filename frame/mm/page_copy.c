@@ -11,10 +11,18 @@ static size_t block_bytes(const struct page *page)
 	return PAGE_SIZE << page->order;
 }
 
-/* A free or boot-reserved block is not the caller's to touch: that is a bug, not an error. */
-static void check_owned(const struct page *page)
+/*
+ * A free or boot-reserved block is not the caller's to touch: that is a bug,
+ * not an error. A live block the caller holds no reference on (a mapping
+ * still holds it) is misuse: reported, and the access goes ahead safely.
+ */
+#define check_owned(page) check_owned_by(page, __builtin_return_address(0), __builtin_frame_address(0))
+static void check_owned_by(const struct page *page, void *caller, void *frame)
 {
-	BUG_ON(!page || page->refcount == 0 || (page->flags & (PG_FREE | PG_RESERVED)));
+	BUG_ON(!page_handle_ok(page) || page_counts(page) == 0 ||
+	       (page->flags & (PG_FREE | PG_RESERVED)));
+	if (!page_counts_refs(page_counts(page)))
+		page_misuse("page contents accessed without a reference", page, caller, frame);
 }
 
 /* [@off, @off + @len) inside the block, written so that nothing can wrap. */

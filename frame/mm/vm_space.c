@@ -32,7 +32,7 @@ static int table_alloc(paddr_t *out)
 	if (!p)
 		return -ENOMEM;
 	p->flags |= PG_PGTABLE;
-	pgtable_pages++;
+	__atomic_add_fetch(&pgtable_pages, 1, __ATOMIC_RELAXED);
 	*out = page_to_phys(p);
 	return 0;
 }
@@ -41,13 +41,13 @@ static void table_free(paddr_t pa)
 {
 	struct page *p = page_from_phys(pa);
 	p->flags &= (uint8_t)~PG_PGTABLE;
-	pgtable_pages--;
+	__atomic_sub_fetch(&pgtable_pages, 1, __ATOMIC_RELAXED);
 	page_put(p);
 }
 
 uint64_t vm_space_pgtable_pages(void)
 {
-	return pgtable_pages;
+	return __atomic_load_n(&pgtable_pages, __ATOMIC_RELAXED);
 }
 
 static bool is_active(const struct vm_space *s)
@@ -69,7 +69,7 @@ static void flush_tables(const struct vm_space *s)
 		arch_tlb_flush_all();
 }
 
-/* Free a table and everything below it; managed leaves drop their page. */
+/* Free a table and everything below it; managed leaves drop their mapping hold. */
 static void free_tree(paddr_t table, int level)
 {
 	pte_t *t = table_of(table);
@@ -79,7 +79,7 @@ static void free_tree(paddr_t table, int level)
 			continue;
 		if (arch_pte_is_leaf(e, level)) {
 			if (arch_pte_attr(e) & ARCH_PTE_MANAGED)
-				page_put(page_from_phys(arch_pte_paddr(e, level)));
+				page_map_put(page_from_phys(arch_pte_paddr(e, level)));
 		} else {
 			free_tree(arch_pte_paddr(e, 1), level - 1);
 		}
@@ -233,7 +233,7 @@ static int range_apply(struct vm_space *s, vaddr_t va, uint64_t len, enum range_
 				*e = 0;
 				flush_leaf(s, base);
 				if (arch_pte_attr(old) & ARCH_PTE_MANAGED)
-					page_put(page_from_phys(pa));
+					page_map_put(page_from_phys(pa));
 			} else {
 				*e = arch_pte_leaf(pa, level, prot, arch_pte_attr(old));
 				flush_leaf(s, base);
@@ -273,14 +273,15 @@ int vm_protect(struct vm_space *space, vaddr_t va, size_t len, unsigned prot)
 	return range_op(space, va, len, RANGE_PROTECT, prot);
 }
 
-int vm_map(struct vm_space *space, vaddr_t va, struct page *page, unsigned prot)
+__attribute__((noinline)) int vm_map(struct vm_space *space, vaddr_t va, struct page *page,
+				     unsigned prot)
 {
-	if (!space || !page)
+	if (!space || !page_handle_ok(page))
 		return -EINVAL;
 	unsigned order = page_order(page);
 	int level = order == 0 ? 1 : order == 9 ? 2 : 0;
 	/* Frame-owned pages (heap, page tables) are never handed to a mapping. */
-	if (!level || !arch_pt_leaf_level_ok(level) || page_refcount(page) == 0 ||
+	if (!level || !arch_pt_leaf_level_ok(level) ||
 	    (page->flags & (PG_FREE | PG_RESERVED | PG_SLAB | PG_LARGE | PG_PGTABLE)))
 		return -EINVAL;
 	uint64_t size = PAGE_SIZE << order;
@@ -291,11 +292,17 @@ int vm_map(struct vm_space *space, vaddr_t va, struct page *page, unsigned prot)
 		err = check_prot(space, prot);
 	if (err)
 		return err;
+	/* The caller's reference is what keeps the block alive until the mapping holds it. */
+	if (!page_map_get(page)) {
+		page_misuse("vm_map of a handle without a reference", page,
+			    __builtin_return_address(0), __builtin_frame_address(0));
+		return -EINVAL;
+	}
 	mm_lock_acquire(&space->lock);
 	err = map_leaf(space, va, page_to_phys(page), level, prot, ARCH_PTE_MANAGED);
-	if (!err)
-		page_get(page);
 	mm_lock_release(&space->lock);
+	if (err)
+		page_map_put(page);
 	return err;
 }
 
@@ -342,15 +349,40 @@ int vm_query(struct vm_space *space, vaddr_t va, struct vm_mapping *out)
 	mm_lock_acquire(&space->lock);
 	int level;
 	pte_t e = *walk_lookup(space, va, &level);
+	bool managed = arch_pte_present(e) && (arch_pte_attr(e) & ARCH_PTE_MANAGED);
+	/* Read under the lock: the leaf, and so its hold, cannot go meanwhile. */
+	uint64_t counts = managed ? page_counts(page_from_phys(arch_pte_paddr(e, level))) : 0;
 	mm_lock_release(&space->lock);
 	if (!arch_pte_present(e))
 		return -ENOENT;
 	out->size = arch_pt_level_size(level);
 	out->start = ALIGN_DOWN(va, out->size);
 	out->prot = arch_pte_prot(e);
-	out->page = (arch_pte_attr(e) & ARCH_PTE_MANAGED) ?
-		page_from_phys(arch_pte_paddr(e, level)) : NULL;
+	out->managed = managed;
+	out->exclusive = managed && counts == PAGE_COUNT_MAP;
 	return 0;
+}
+
+int vm_get_page(struct vm_space *space, vaddr_t va, struct page **out)
+{
+	if (!space || !out || check_range(space, ALIGN_DOWN(va, PAGE_SIZE), PAGE_SIZE))
+		return -EINVAL;
+	mm_lock_acquire(&space->lock);
+	int level;
+	pte_t e = *walk_lookup(space, va, &level);
+	int err = 0;
+	if (!arch_pte_present(e)) {
+		err = -ENOENT;
+	} else if (!(arch_pte_attr(e) & ARCH_PTE_MANAGED)) {
+		err = -EINVAL;
+	} else {
+		/* The leaf's hold keeps the block alive while the reference is added under the lock. */
+		struct page *p = page_from_phys(arch_pte_paddr(e, level));
+		__atomic_add_fetch(&p->counts, PAGE_COUNT_REF, __ATOMIC_ACQ_REL);
+		*out = p;
+	}
+	mm_lock_release(&space->lock);
+	return err;
 }
 
 int vm_space_translate(struct vm_space *space, vaddr_t va, paddr_t *pa)

@@ -99,12 +99,17 @@ static int fault_write_protected(struct mm *mm, struct vma *v, vaddr_t va,
 				 const struct vm_mapping *m)
 {
 	unsigned prot = mm_vm_prot(v->prot);
-	if ((v->flags & VMA_SHARED) || page_refcount(m->page) == 1)
+	if ((v->flags & VMA_SHARED) || m->exclusive)
 		return vm_protect(mm->space, va, PAGE_SIZE, prot);
-	struct page *copy = copy_page(m->page, PAGE_SIZE);
+	struct page *shared;
+	int err = vm_get_page(mm->space, va, &shared);
+	if (err)
+		return err;
+	struct page *copy = copy_page(shared, PAGE_SIZE);
+	page_put(shared);
 	if (!copy)
 		return -ENOMEM;
-	int err = vm_unmap(mm->space, va, PAGE_SIZE);
+	err = vm_unmap(mm->space, va, PAGE_SIZE);
 	if (err) {
 		page_put(copy);
 		return err;
@@ -133,10 +138,31 @@ int mm_fault_locked(struct mm *mm, vaddr_t addr, unsigned access)
 			v->populated = true;
 		return err;
 	}
-	if ((access & VM_WRITE) && !(m.prot & VM_WRITE) && m.page)
+	if ((access & VM_WRITE) && !(m.prot & VM_WRITE) && m.managed)
 		return fault_write_protected(mm, v, va, &m);
 	/* Already resolved (another thread, or a retry): let the access go again. */
 	return 0;
+}
+
+int mm_get_user_page(struct mm *mm, vaddr_t addr, bool write, struct page **page, size_t *off)
+{
+	unsigned access = write ? VM_WRITE : VM_READ;
+	vaddr_t va = ALIGN_DOWN(addr, PAGE_SIZE);
+	mutex_lock(&mm->lock);
+	struct vm_mapping m;
+	int err = 0;
+	/* Under the lock from the check to the reference: the page cannot change meanwhile. */
+	if (vm_query(mm->space, va, &m) != 0 || !m.managed || (write && !(m.prot & VM_WRITE)))
+		err = mm_fault_locked(mm, addr, access);
+	if (!err && (vm_query(mm->space, va, &m) != 0 || !m.managed ||
+		     (write && !(m.prot & VM_WRITE))))
+		err = -EFAULT;
+	if (!err)
+		err = vm_get_page(mm->space, va, page) ? -EFAULT : 0;
+	mutex_unlock(&mm->lock);
+	if (!err)
+		*off = addr - m.start;
+	return err;
 }
 
 int mm_handle_fault(struct mm *mm, vaddr_t addr, unsigned access)

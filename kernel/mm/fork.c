@@ -1,5 +1,6 @@
 /* fork: a copy of an address space, private pages shared copy-on-write by reference, shared mappings shared. */
 #include <frame/errno.h>
+#include <frame/page.h>
 #include <frame/vm_space.h>
 
 #include "mm_internal.h"
@@ -14,16 +15,19 @@ static int copy_pages(struct mm *parent, struct mm *child, struct vma *pv)
 	bool cow = !(pv->flags & VMA_SHARED);
 	for (vaddr_t a = pv->start; a < pv->end; a += PAGE_SIZE) {
 		struct vm_mapping m;
-		if (vm_query(parent->space, a, &m) != 0 || !m.page)
+		struct page *page;
+		if (vm_query(parent->space, a, &m) != 0 || !m.managed ||
+		    vm_get_page(parent->space, a, &page) != 0)
 			continue;
 		unsigned prot = m.prot;
+		int err = 0;
 		if (cow && (prot & VM_WRITE)) {
 			prot &= ~VM_WRITE;
-			int err = vm_protect(parent->space, a, PAGE_SIZE, prot);
-			if (err)
-				return err;
+			err = vm_protect(parent->space, a, PAGE_SIZE, prot);
 		}
-		int err = vm_map(child->space, a, m.page, prot);
+		if (!err)
+			err = vm_map(child->space, a, page, prot);
+		page_put(page);
 		if (err)
 			return err;
 	}

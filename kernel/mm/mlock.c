@@ -20,7 +20,7 @@ int mm_mincore(struct mm *mm, vaddr_t addr, size_t npages, uint8_t *vec)
 			break;
 		}
 		struct vm_mapping m;
-		vec[i] = vm_query(mm->space, va, &m) == 0 && m.page ? 1 : 0;
+		vec[i] = vm_query(mm->space, va, &m) == 0 && m.managed ? 1 : 0;
 	}
 	mutex_unlock(&mm->lock);
 	return err;

@@ -110,9 +110,9 @@ void mm_apply_prot(struct mm *mm, struct vma *v)
 	/* A private page still shared (fork, an object's cache) stays read-only until its write fault copies it. */
 	for (vaddr_t a = v->start; a < v->end; a += PAGE_SIZE) {
 		struct vm_mapping m;
-		if (vm_query(mm->space, a, &m) != 0 || !m.page)
+		if (vm_query(mm->space, a, &m) != 0 || !m.managed)
 			continue;
-		unsigned pp = page_refcount(m.page) > 1 ? (p & ~VM_WRITE) : p;
+		unsigned pp = m.exclusive ? p : (p & ~VM_WRITE);
 		vm_protect(mm->space, a, PAGE_SIZE, pp);
 	}
 }

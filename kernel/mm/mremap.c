@@ -1,5 +1,6 @@
 /* mremap: shrink, grow in place, or move (MREMAP_MAYMOVE/FIXED/DONTUNMAP) with the page mappings carried over. */
 #include <frame/errno.h>
+#include <frame/page.h>
 #include <frame/vm_space.h>
 
 #include "mm_internal.h"
@@ -37,9 +38,12 @@ static int move_area(struct mm *mm, vaddr_t old, uint64_t old_len, vaddr_t to,
 	if (v->populated && moved) {
 		for (uint64_t off = 0; off < moved; off += PAGE_SIZE) {
 			struct vm_mapping m;
-			if (vm_query(mm->space, old + off, &m) != 0 || !m.page)
+			struct page *page;
+			if (vm_query(mm->space, old + off, &m) != 0 || !m.managed ||
+			    vm_get_page(mm->space, old + off, &page) != 0)
 				continue;
-			int err = vm_map(mm->space, to + off, m.page, m.prot);
+			int err = vm_map(mm->space, to + off, page, m.prot);
+			page_put(page);
 			if (err) {
 				vm_unmap(mm->space, to, new_len);
 				vma_discard(nv);

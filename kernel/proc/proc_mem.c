@@ -5,28 +5,8 @@
  */
 #include <abi/errno.h>
 #include <frame/page.h>
-#include <frame/vm_space.h>
 #include <kernel/mm.h>
 #include "proc_internal.h"
-
-/* The page backing @va with write (or read) access, and the offset in it. */
-static int page_at(struct mm *mm, vaddr_t va, bool write, struct page **pg, size_t *off)
-{
-	struct vm_mapping m;
-	struct vm_space *space = mm_vm_space(mm);
-	int err = vm_query(space, va, &m);
-	if (err || !m.page || (write && !(m.prot & VM_WRITE))) {
-		err = mm_handle_fault(mm, va, write ? VM_WRITE : VM_READ);
-		if (err)
-			return -EFAULT;
-		err = vm_query(space, va, &m);
-		if (err || !m.page)
-			return -EFAULT;
-	}
-	*pg = m.page;
-	*off = va - m.start;
-	return 0;
-}
 
 /* Exactly one of @rbuf (read into) and @wbuf (write from) is set. */
 static int access_mm(struct mm *mm, vaddr_t va, uint8_t *rbuf, const uint8_t *wbuf, size_t len)
@@ -35,12 +15,13 @@ static int access_mm(struct mm *mm, vaddr_t va, uint8_t *rbuf, const uint8_t *wb
 	while (len) {
 		struct page *pg;
 		size_t off;
-		int err = page_at(mm, va, write, &pg, &off);
-		if (err)
-			return err;
+		/* A reference of our own: the owner may unmap the page meanwhile. */
+		if (mm_get_user_page(mm, va, write, &pg, &off) != 0)
+			return -EFAULT;
 		size_t in_page = PAGE_SIZE - (va & (PAGE_SIZE - 1));
 		size_t n = len < in_page ? len : in_page;
-		err = write ? page_write(pg, off, wbuf, n) : page_read(pg, off, rbuf, n);
+		int err = write ? page_write(pg, off, wbuf, n) : page_read(pg, off, rbuf, n);
+		page_put(pg);
 		if (err)
 			return -EFAULT;
 		va += n;

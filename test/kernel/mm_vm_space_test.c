@@ -35,13 +35,21 @@ KTEST(vm_map_query_unmap)
 	KASSERT(p != NULL);
 
 	KEXPECT_EQ(vm_map(s, UVA, p, URW), 0);
-	KEXPECT_EQ(page_refcount(p), 2);
+	/* The mapping's hold is counted apart from our reference. */
+	KEXPECT_EQ(page_refcount(p), 1);
+	KEXPECT_EQ(page_mapcount(p), 1);
 	struct vm_mapping m;
 	KEXPECT_EQ(vm_query(s, UVA + 0x123, &m), 0);
 	KEXPECT_EQ(m.start, UVA);
 	KEXPECT_EQ(m.size, PAGE_SIZE);
 	KEXPECT_EQ(m.prot, URW);
-	KEXPECT(m.page == p);
+	KEXPECT(m.managed && !m.exclusive);
+	struct page *got = NULL;
+	KEXPECT_EQ(vm_get_page(s, UVA + 0x123, &got), 0);
+	KEXPECT(got == p);
+	KEXPECT_EQ(page_refcount(p), 2);
+	page_put(got);
+	KEXPECT_EQ(vm_get_page(s, UVA + PAGE_SIZE, &got), -ENOENT);
 	paddr_t pa;
 	KEXPECT_EQ(vm_space_translate(s, UVA + 0x123, &pa), 0);
 	KEXPECT_EQ(pa, page_to_phys(p) + 0x123);
@@ -50,6 +58,7 @@ KTEST(vm_map_query_unmap)
 
 	KEXPECT_EQ(vm_unmap(s, UVA, PAGE_SIZE), 0);
 	KEXPECT_EQ(page_refcount(p), 1);
+	KEXPECT_EQ(page_mapcount(p), 0);
 	KEXPECT_EQ(vm_query(s, UVA, &m), -ENOENT);
 	/* Unmapping a hole is not an error. */
 	KEXPECT_EQ(vm_unmap(s, UVA, PAGE_SIZE), 0);
@@ -81,10 +90,12 @@ KTEST(vm_map_errors)
 	KEXPECT_EQ(vm_map(vm_space_kernel(), 0xffffe00000000000UL, p, URW), -EINVAL);
 	KEXPECT_EQ(vm_map(vm_space_kernel(), UVA, p, RW), -EINVAL);        /* user half */
 	KEXPECT_EQ(page_refcount(p), 1);
+	KEXPECT_EQ(page_mapcount(p), 0);
 
 	KEXPECT_EQ(vm_map(s, UVA, p, URW), 0);
 	KEXPECT_EQ(vm_map(s, UVA, p, URW), -EEXIST);
-	KEXPECT_EQ(page_refcount(p), 2);
+	KEXPECT_EQ(page_refcount(p), 1);
+	KEXPECT_EQ(page_mapcount(p), 1);
 	KEXPECT_EQ(vm_unmap(s, UVA + 1, PAGE_SIZE), -EINVAL);
 	KEXPECT_EQ(vm_unmap(s, UVA, 100), -EINVAL);
 	KEXPECT_EQ(vm_unmap(s, UVA, 0), -EINVAL);
@@ -102,6 +113,7 @@ KTEST(vm_map_errors)
 
 	vm_space_destroy(s);
 	KEXPECT_EQ(page_refcount(p), 1);
+	KEXPECT_EQ(page_mapcount(p), 0);
 	page_put(p);
 	page_put(p1);
 }
@@ -146,6 +158,7 @@ KTEST(vm_protect_range)
 	KEXPECT_EQ(vm_unmap(s, UVA, 4 * PAGE_SIZE), 0);
 	for (int i = 0; i < 3; i++) {
 		KEXPECT_EQ(page_refcount(p[i]), 1);
+		KEXPECT_EQ(page_mapcount(p[i]), 0);
 		page_put(p[i]);
 	}
 	vm_space_destroy(s);
@@ -167,12 +180,17 @@ KTEST(vm_huge_page_mapping)
 	KEXPECT_EQ(vm_map(s, va, huge, URW), -EEXIST);
 	KEXPECT_EQ(vm_unmap(s, va + MiB(1), PAGE_SIZE), 0);
 	KEXPECT_EQ(vm_map(s, va, huge, URW), 0);
-	KEXPECT_EQ(page_refcount(huge), 2);
+	KEXPECT_EQ(page_mapcount(huge), 1);
 
 	KEXPECT_EQ(vm_query(s, va + 0x12345, &m), 0);
 	KEXPECT_EQ(m.start, va);
 	KEXPECT_EQ(m.size, MiB(2));
-	KEXPECT(m.page == huge);
+	KEXPECT(m.managed);
+	struct page *got = NULL;
+	KEXPECT_EQ(vm_get_page(s, va + MiB(2) - 1, &got), 0);
+	KEXPECT(got == huge);
+	if (got)
+		page_put(got);
 	KEXPECT_EQ(vm_map(s, va + MiB(1), small, URW), -EEXIST);
 
 	/* A vm_map() block goes whole or not at all. */
@@ -185,6 +203,7 @@ KTEST(vm_huge_page_mapping)
 	KEXPECT_EQ(m.prot, VM_READ | VM_USER);
 	KEXPECT_EQ(vm_unmap(s, va, MiB(2)), 0);
 	KEXPECT_EQ(page_refcount(huge), 1);
+	KEXPECT_EQ(page_mapcount(huge), 0);
 	KEXPECT_EQ(vm_query(s, va, &m), -ENOENT);
 
 	vm_space_destroy(s);
@@ -205,7 +224,9 @@ KTEST(vm_phys_mapping_splits)
 	KEXPECT_EQ(vm_space_map_phys(s, va, MiB(2), MiB(4), RW), 0);
 	KEXPECT_EQ(vm_query(s, va + MiB(3), &m), 0);
 	KEXPECT_EQ(m.size, MiB(2));
-	KEXPECT(m.page == NULL);
+	KEXPECT(!m.managed && !m.exclusive);
+	struct page *got;
+	KEXPECT_EQ(vm_get_page(s, va + MiB(3), &got), -EINVAL); /* no page handle behind it */
 	KEXPECT_EQ(vm_space_map_phys(s, va + MiB(2), 0, PAGE_SIZE, RW), -EEXIST);
 
 	/* Punch one page out of the first leaf: the rest stays, now in 4 KiB leaves. */
@@ -244,14 +265,15 @@ KTEST(vm_destroy_drops_references)
 	KEXPECT_EQ(vm_map(s, UVA, p, URW), 0);
 	KEXPECT_EQ(vm_map(s, 0x7f0000000000UL, p, VM_READ | VM_USER), 0);
 	KEXPECT_EQ(vm_map(s, GiB(4), h, URW), 0);
-	KEXPECT_EQ(page_refcount(p), 3);
+	KEXPECT_EQ(page_refcount(p), 1);
+	KEXPECT_EQ(page_mapcount(p), 2);
 	KEXPECT(pgtable_pages() > tables + 4);
 	vm_space_activate(s);
 	KEXPECT(vm_space_current() == s);
 	vm_space_destroy(s); /* while active: falls back to the kernel space */
 	KEXPECT(vm_space_current() == vm_space_kernel());
-	KEXPECT_EQ(page_refcount(p), 1);
-	KEXPECT_EQ(page_refcount(h), 1);
+	KEXPECT(page_refcount(p) == 1 && page_mapcount(p) == 0);
+	KEXPECT(page_refcount(h) == 1 && page_mapcount(h) == 0);
 	KEXPECT_EQ(pgtable_pages(), tables);
 	page_put(p);
 	page_put(h);
@@ -273,7 +295,7 @@ KTEST(vm_kernel_half_shared)
 	vaddr_t dva = DIRECT_MAP_BASE + page_to_phys(p);
 	KEXPECT_EQ(vm_query(k, dva, &m), 0);
 	KEXPECT_EQ(m.prot, RW);
-	KEXPECT(m.page == NULL);
+	KEXPECT(!m.managed);
 	KEXPECT_EQ(vm_space_translate(k, dva, &pa), 0);
 	KEXPECT_EQ(pa, page_to_phys(p));
 
@@ -288,6 +310,6 @@ KTEST(vm_kernel_half_shared)
 	KEXPECT_EQ(vm_unmap(k, kva, PAGE_SIZE), 0);
 	KEXPECT_EQ(vm_space_translate(s, kva, &pa), -ENOENT);
 	vm_space_destroy(s);
-	KEXPECT_EQ(page_refcount(p), 1);
+	KEXPECT(page_refcount(p) == 1 && page_mapcount(p) == 0);
 	page_put(p);
 }

@@ -15,8 +15,10 @@ KTEST(mm_fault_demand_zero_and_errors)
 	KASSERT(mm_mmap(mm, 0x20000000, PAGE_SIZE, PROT_READ, ANON | MAP_FIXED, NULL, 0, &ro) == 0);
 	KEXPECT(mfx_page(mm, a) == NULL);
 	KEXPECT_EQ(mm_handle_fault(mm, a + 123, VM_READ), 0);
-	struct page *p = mfx_page(mm, a);
-	KASSERT(p != NULL);
+	struct page *p;
+	KASSERT(vm_get_page(mm_vm_space(mm), a, &p) == 0);
+	/* Held by its one mapping, and by the reference vm_get_page gave us. */
+	KEXPECT_EQ(page_mapcount(p), 1);
 	KEXPECT_EQ(page_refcount(p), 1);
 	KEXPECT_EQ(mfx_prot(mm, a), VM_READ | VM_WRITE | VM_USER);
 	uint8_t buf[PAGE_SIZE];
@@ -26,6 +28,9 @@ KTEST(mm_fault_demand_zero_and_errors)
 	/* A second fault on a resolved page changes nothing. */
 	KEXPECT_EQ(mm_handle_fault(mm, a, VM_WRITE), 0);
 	KEXPECT(mfx_page(mm, a) == p);
+	page_put(p);
+	KEXPECT_EQ(page_refcount(p), 0);
+	KEXPECT_EQ(page_mapcount(p), 1);
 	/* Nothing mapped: SEGV_MAPERR. */
 	KEXPECT_EQ(mm_handle_fault(mm, a + 2 * PAGE_SIZE, VM_READ), -EFAULT);
 	KEXPECT_EQ(mm_handle_fault(mm, 0, VM_READ), -EFAULT);
@@ -108,6 +113,7 @@ KTEST(mm_fault_file_pages)
 	KEXPECT_EQ(page_read(f.pages[1], 7, &b, 1), 0);
 	KEXPECT_EQ(b, mfx_file_byte(PAGE_SIZE + 7));
 	KEXPECT_EQ(page_refcount(f.pages[1]), 1);
+	KEXPECT_EQ(page_mapcount(f.pages[1]), 0);
 	/* The page holding EOF maps; pages past it are SIGBUS. */
 	KEXPECT_EQ(mfx_read(mm, sh + 2 * PAGE_SIZE + 99), mfx_file_byte(2 * PAGE_SIZE + 99));
 	KEXPECT_EQ(mm_handle_fault(mm, sh + 3 * PAGE_SIZE, VM_READ), -EIO);
@@ -118,7 +124,7 @@ KTEST(mm_fault_file_pages)
 	mm_put(mm);
 	KEXPECT(!f.released);
 	for (int i = 0; i < MFX_FILE_PAGES; i++)
-		KEXPECT_EQ(page_refcount(f.pages[i]), 1);
+		KEXPECT(page_refcount(f.pages[i]) == 1 && page_mapcount(f.pages[i]) == 0);
 	mm_object_put(&f.obj);
 	KEXPECT(f.released);
 }
@@ -139,7 +145,8 @@ KTEST(mm_fork_copy_on_write)
 	KASSERT(mm_fork(parent, &child) == 0);
 	/* Both see the same page, read-only, shared by reference. */
 	KEXPECT(mfx_page(child, a) == pa);
-	KEXPECT_EQ(page_refcount(pa), 2);
+	KEXPECT_EQ(page_mapcount(pa), 2);
+	KEXPECT_EQ(page_refcount(pa), 0);
 	KEXPECT(!(mfx_prot(parent, a) & VM_WRITE));
 	KEXPECT(!(mfx_prot(child, a) & VM_WRITE));
 	KEXPECT_EQ(mfx_read(child, a + 1), 'A');
@@ -149,7 +156,7 @@ KTEST(mm_fork_copy_on_write)
 	KEXPECT(mfx_page(child, a) != pa);
 	KEXPECT_EQ(mfx_read(child, a + 1), 'B');
 	KEXPECT_EQ(mfx_read(parent, a + 1), 'A');
-	KEXPECT_EQ(page_refcount(pa), 1);
+	KEXPECT_EQ(page_mapcount(pa), 1);
 	/* Now alone with its page, the parent's write just regains the right: no copy. */
 	KEXPECT_EQ(mfx_write(parent, a + 2, 'D'), 0);
 	KEXPECT(mfx_page(parent, a) == pa);
@@ -160,7 +167,7 @@ KTEST(mm_fork_copy_on_write)
 	/* The parent's write to the second page after the child exits: no copy either. */
 	struct page *pc = mfx_page(parent, a + PAGE_SIZE);
 	mm_put(child);
-	KEXPECT_EQ(page_refcount(pc), 1);
+	KEXPECT_EQ(page_mapcount(pc), 1);
 	KEXPECT_EQ(mfx_write(parent, a + PAGE_SIZE + 1, 'E'), 0);
 	KEXPECT(mfx_page(parent, a + PAGE_SIZE) == pc);
 	mm_put(parent);

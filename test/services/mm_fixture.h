@@ -38,7 +38,13 @@ static inline int mfx_write(struct mm *mm, vaddr_t va, uint8_t b)
 	int err = mfx_access(mm, va, VM_WRITE, &m);
 	if (err)
 		return err;
-	return page_write(m.page, va - m.start, &b, 1);
+	struct page *p;
+	err = vm_get_page(mm_vm_space(mm), va, &p);
+	if (err)
+		return err;
+	err = page_write(p, va - m.start, &b, 1);
+	page_put(p);
+	return err;
 }
 
 /* A user read at @va: the byte (0..255) or the fault's error. */
@@ -49,15 +55,23 @@ static inline int mfx_read(struct mm *mm, vaddr_t va)
 	if (err)
 		return err;
 	uint8_t b = 0;
-	err = page_read(m.page, va - m.start, &b, 1);
+	struct page *p;
+	err = vm_get_page(mm_vm_space(mm), va, &p);
+	if (err)
+		return err;
+	err = page_read(p, va - m.start, &b, 1);
+	page_put(p);
 	return err ? err : b;
 }
 
-/* The page mapped at @va, or NULL (no reference taken). */
+/* The page mapped at @va, or NULL: for comparing identities only (no reference kept). */
 static inline struct page *mfx_page(struct mm *mm, vaddr_t va)
 {
-	struct vm_mapping m;
-	return vm_query(mm_vm_space(mm), va, &m) == 0 ? m.page : NULL;
+	struct page *p;
+	if (vm_get_page(mm_vm_space(mm), va, &p) != 0)
+		return NULL;
+	page_put(p);
+	return p;
 }
 
 /* Frame protection at @va, or 0 when unmapped. */

@@ -8,6 +8,27 @@
  * A block of 2^order physically contiguous pages, named by its first page.
  * Services hold struct page pointers as opaque handles; the contents are
  * reached through the frame's reader/writer and mapping APIs, never directly.
+ *
+ * Ownership. A block is held in two separate ways, counted apart:
+ *  - service references: page_alloc() returns a handle carrying one;
+ *    page_get() makes another from a handle the caller holds a reference
+ *    on; page_put() gives one back. A handle is usable only while its holder
+ *    has a reference on it.
+ *  - mappings: every leaf vm_map() installs holds the block until that leaf
+ *    is unmapped (vm_unmap(), vm_space_destroy()). Only the frame changes
+ *    this count; services never give back a mapping's hold.
+ * The block returns to the free pool when both counts are zero, so a
+ * mapped block is never freed by a service's put, and an unmap never frees
+ * a block a service still holds. vm_get_page() is the one way to get a
+ * handle to what a space maps: it comes with its own reference.
+ *
+ * Misuse is refused, not obeyed: a page_put() on a handle with no service
+ * reference left (a second put, a put of a borrowed handle) or a page_get()
+ * through one changes nothing and is reported ("PAGE: ...", with the caller
+ * and a backtrace; the test kernel fails the test that caused it). No
+ * sequence of calls frees a block twice or while mapped. What the frame
+ * cannot see is a handle kept after its holder's last put while the block
+ * is reused: holders must forget a handle when they put it.
  */
 struct page;
 
@@ -25,24 +46,29 @@ struct page;
  */
 struct page *page_alloc(unsigned order, unsigned flags);
 
-/* Take another reference on an allocated block (the handle of page_alloc()). */
+/* Take another service reference on @page; the caller must hold one already. */
 void page_get(struct page *page);
 
-/* Drop a reference; the block returns to the free pool when the last one goes. */
+/* Drop a service reference; the block is freed once no reference and no mapping holds it. */
 void page_put(struct page *page);
 
 /* log2 of the number of pages in the block. */
 unsigned page_order(const struct page *page);
 
-/* Current number of references (0 only for free pages). */
+/* Service references held now (0 for free blocks and for blocks only mappings hold). */
 unsigned page_refcount(const struct page *page);
+
+/* Leaves mapping the block now, in all spaces. */
+unsigned page_mapcount(const struct page *page);
 
 /*
  * Page contents (frame/mm/page_copy.c), for services that own a reference
  * on @page: copy-on-write, file pages, zeroing a bss tail. page_copy copies
  * the whole block (@dst and @src of the same order). The others access
  * [@off, @off + @len) of the block: 0, or -EINVAL if that leaves the block.
- * Touching a free block is a bug (panic), not an error.
+ * Touching a free block is a bug (panic), not an error; touching a block
+ * through a handle without a reference is reported as misuse (it works only
+ * while a mapping still holds the block).
  */
 void page_copy(struct page *dst, const struct page *src);
 int page_read(const struct page *page, size_t off, void *buf, size_t len);

@@ -41,16 +41,18 @@ struct vm_space *vm_space_current(void);
 
 /*
  * Map the whole block @page (order 0: 4 KiB, or order 9: one 2 MiB leaf) at
- * @va with @prot. The mapping takes its own reference on @page (page_get);
- * the caller keeps its one. Errors: -EINVAL (va not aligned to the block,
- * non-canonical, outside the space's half, VM_USER in the kernel half, bad
- * prot, other orders), -EEXIST (something is mapped in the range), -ENOMEM
+ * @va with @prot. The caller must hold a service reference on @page (and
+ * keeps it); the mapping takes a hold of its own (frame/page.h: the mapping
+ * count), dropped when the leaf is unmapped. Errors: -EINVAL (va not aligned
+ * to the block, non-canonical, outside the space's half, VM_USER in the
+ * kernel half, bad prot, other orders, a handle without a reference -- also
+ * reported as misuse), -EEXIST (something is mapped in the range), -ENOMEM
  * (no memory for page tables).
  */
 int vm_map(struct vm_space *space, vaddr_t va, struct page *page, unsigned prot);
 
 /*
- * Unmap [@va, @va + @len): each removed mapping drops its page reference;
+ * Unmap [@va, @va + @len): each removed mapping drops its hold on its block;
  * holes are skipped; TLBs are flushed. A block mapped with vm_map() must be
  * unmapped as a whole. Errors: -EINVAL (unaligned, non-canonical, outside the
  * space's half, cuts a vm_map() block), -ENOMEM (splitting a huge frame-made
@@ -69,14 +71,28 @@ struct vm_mapping {
 	vaddr_t start;     /* first address of the leaf mapping containing va */
 	size_t size;       /* its size: 4 KiB, 2 MiB or 1 GiB */
 	unsigned prot;     /* VM_* bits in effect */
-	struct page *page; /* block mapped by vm_map(), or NULL for frame-made mappings */
+	bool managed;      /* a block mapped by vm_map() (false: frame-made mapping) */
+	/*
+	 * Managed, and this leaf is all that holds the block: no other mapping
+	 * and no service reference (copy-on-write may just make it writable).
+	 */
+	bool exclusive;
 };
 
 /*
  * Look up @va. Returns 0 and fills @out, -ENOENT if nothing is mapped there,
- * -EINVAL if @va is non-canonical. Takes no reference on out->page.
+ * -EINVAL if @va is non-canonical or outside the space's half. Hands out no
+ * page handle: that takes vm_get_page().
  */
 int vm_query(struct vm_space *space, vaddr_t va, struct vm_mapping *out);
+
+/*
+ * The block vm_map() mapped at @va, as a handle with a new service
+ * reference (the caller gives it back with page_put()): taken under the
+ * space's lock, so it cannot race the leaf's unmapping. Errors: -ENOENT
+ * (nothing mapped), -EINVAL (bad address, or a frame-made mapping).
+ */
+int vm_get_page(struct vm_space *space, vaddr_t va, struct page **out);
 
 /*
  * Page-fault hook (issue 3): a service's policy for faults on user addresses

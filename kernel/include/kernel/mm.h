@@ -152,6 +152,16 @@ vaddr_t mm_brk(struct mm *mm, vaddr_t brk);
 int mm_handle_fault(struct mm *mm, vaddr_t addr, unsigned access);
 
 /*
+ * The page backing user address @addr as the program would reach it (faulted
+ * in with write access if @write: a private copy then), with a reference for
+ * the caller to page_put(), and @addr's offset in it. For access from outside
+ * the program (/proc/PID/mem, exec's stack, ptrace). 0 or mm_handle_fault()'s
+ * errors.
+ */
+struct page;
+int mm_get_user_page(struct mm *mm, vaddr_t addr, bool write, struct page **page, size_t *off);
+
+/*
  * exec: map @plan's segments from @obj as private file mappings (bss
  * zeroed: the tail of the last file page reads as zero, the rest is
  * anonymous). 0 or -ENOMEM/-EINVAL (overlap); on error some may be mapped:
