@@ -2,6 +2,7 @@
 #include <frame/console.h>
 #include <frame/errno.h>
 #include <frame/spinlock.h>
+#include <internal/log.h>
 #include <io/console_internal.h>
 
 /*
@@ -58,5 +59,7 @@ void console_input_stats(struct console_input_stats *out)
 
 void console_output(const char *buf, size_t n)
 {
+	unsigned long flags = console_lock_irqsave();
 	arch_console_write_raw(buf, n);
+	console_unlock_irqrestore(flags);
 }

@@ -2,6 +2,7 @@
 #include <frame/log.h>
 #include <frame/panic.h>
 #include <internal/arch.h>
+#include <internal/log.h>
 #include <internal/panic.h>
 
 static bool panicking;
@@ -18,6 +19,7 @@ _Noreturn void panic(const char *fmt, ...)
 	char msg[256];
 	va_list ap;
 
+	console_enter_emergency();
 	if (panicking) {
 		/* A fault while panicking: print nothing more that could fault again. */
 		console_printf("\nnested panic\n");

@@ -6,6 +6,7 @@
 #include <arch/extable.h>
 #include <arch/user.h>
 #include <frame/log.h>
+#include <internal/log.h>
 #include <internal/mm.h>
 #include <internal/panic.h>
 #include <sched/sched_internal.h>
@@ -145,6 +146,7 @@ _Noreturn void trap_fatal(struct trap_frame *f)
 	static int depth;
 	unsigned v = (unsigned)f->vector;
 
+	console_enter_emergency();
 	if (++depth > 1) {
 		if (depth == 2)
 			console_printf("\nnested exception %s at %016lx while reporting\n",
