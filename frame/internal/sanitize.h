@@ -41,6 +41,7 @@ void ubsan_last_report(const char **kind, unsigned *line);
 #define KASAN_HEAP_REDZONE 0xfc  /* heap redzone, unallocated heap, free pages */
 #define KASAN_HEAP_FREED 0xfb    /* object in the kfree quarantine */
 #define KASAN_GLOBAL_REDZONE 0xf9
+#define KASAN_STACK_GUARD 0xf4   /* a task stack's guard gap, or a stack no task has */
 
 /*
  * Mark [p, p + n) accessible / off limits. Before sanitize_init() and outside
@@ -65,5 +66,19 @@ uint8_t kasan_shadow_value(const void *p);
 int kasan_quarantine_put(const void *ptr, size_t size, const void **evict);
 /* Take a quarantined object of exactly @size bytes out (NULL if none): the heap recycles before it grows. */
 const void *kasan_quarantine_take(size_t size);
+
+/*
+ * Task stacks in the stack area (frame/task/stack.c). prepare: back the
+ * shadow of a new stack's slot (guard gap below, stack above) and mark the
+ * stack accessible, the gap a redzone; paint the stack so its depth can be
+ * measured. 0 or -ENOMEM. release: the stack goes; its shadow stays for the
+ * slot's next stack. check: how deep the stack at [@base, @base + @size)
+ * has ever been used, reported ("STACK: ...", counted) when beyond three
+ * quarters. All no-ops in a plain build (check returns 0).
+ */
+int sanitize_stack_prepare(void *guard, size_t guard_len, void *stack, size_t stack_len);
+void sanitize_stack_release(void *stack, size_t len);
+size_t sanitize_stack_check(const char *task_name, const void *base, size_t size);
+unsigned long sanitize_stack_report_count(void);
 
 #endif

@@ -2,7 +2,9 @@
 #ifdef FRAME_SANITIZE
 #include <frame/log.h>
 #include <frame/page.h>
+#include <frame/spinlock.h>
 #include <frame/vm_space.h>
+#include <arch/layout.h>
 #include <internal/mm.h>
 #include <internal/sanitize.h>
 
@@ -13,11 +15,13 @@
 bool kasan_enabled;
 /* Covered ranges, as [base, base + len) so one unsigned compare tests each. */
 static uintptr_t dm_base, dm_len, img_base, img_len;
+static uintptr_t stk_len; /* from KSTACK_AREA_BASE */
 static size_t shadow_bytes;
 
 bool kasan_shadowed(uintptr_t addr)
 {
-	return addr - dm_base < dm_len || addr - img_base < img_len;
+	return addr - dm_base < dm_len || addr - img_base < img_len ||
+	       addr - KSTACK_AREA_BASE < __atomic_load_n(&stk_len, __ATOMIC_ACQUIRE);
 }
 
 /* Zero a fresh shadow block word by word: the frame's memset is instrumented and bytewise. */
@@ -88,6 +92,26 @@ void kasan_init(const struct mem_region *regions, size_t count)
 	pr_info("kasan: shadow at %#lx, %lu KiB for %lu MiB of direct map and the image\n",
 		(unsigned long)KASAN_SHADOW_OFFSET, (unsigned long)(shadow_bytes >> 10),
 		(unsigned long)(dm_len >> 20));
+}
+
+int kasan_stack_shadow(uintptr_t start, size_t len)
+{
+	static spinlock_t lock = SPINLOCK_INIT("kasan stack shadow");
+	if (!kasan_enabled)
+		return 0;
+	uintptr_t end = start + len;
+	unsigned long f = spin_lock_irqsave(&lock);
+	uintptr_t have = KSTACK_AREA_BASE + stk_len;
+	int err = 0;
+	if (end > have) {
+		/* Page-sized shadow steps: the area's bytes come in 8-page granules of shadow pages. */
+		uintptr_t to = ALIGN_UP(end, PAGE_SIZE * GRANULE);
+		uintptr_t got = map_shadow(have, to);
+		__atomic_store_n(&stk_len, got - KSTACK_AREA_BASE, __ATOMIC_RELEASE);
+		err = got >= end ? 0 : -1;
+	}
+	spin_unlock_irqrestore(&lock, f);
+	return err;
 }
 
 void kasan_unpoison(const void *p, size_t n)

@@ -17,8 +17,14 @@ static inline uint8_t *kasan_shadow(uintptr_t addr)
 struct mem_region;
 void kasan_init(const struct mem_region *regions, size_t count);
 
-/* Is @addr in a range whose shadow is mapped (direct map of RAM, kernel image)? */
+/* Is @addr in a range whose shadow is mapped (direct map of RAM, kernel image, stacks made so far)? */
 bool kasan_shadowed(uintptr_t addr);
+
+/*
+ * Back the shadow of [@start, @start + @len) in the stack area (slots come
+ * lowest first, so what has shadow is a prefix of the area). 0 or -1.
+ */
+int kasan_stack_shadow(uintptr_t start, size_t len);
 
 /*
  * Report a bad access of @size bytes at @addr from the instruction before

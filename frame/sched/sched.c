@@ -104,7 +104,7 @@ static void schedule_irqs_off(bool preempt)
 	c->current = next;
 	c->switched_from = prev;
 	c->switches++;
-	uint64_t top = next->stack.page ? (uint64_t)next->stack.base + next->stack.size : 0;
+	uint64_t top = next->stack.slot >= 0 ? (uint64_t)next->stack.base + next->stack.size : 0;
 	if (next->space && next->space != vm_space_current())
 		vm_space_activate(next->space);
 	arch_task_switch(&prev->ctx, &next->ctx, top);

@@ -12,6 +12,7 @@
 #include <frame/vm_space.h>
 #include <frame/wait.h>
 #include <sched/sched_internal.h>
+#include <internal/sanitize.h>
 #include <task/task_internal.h>
 
 /*
@@ -154,6 +155,9 @@ _Noreturn void task_exit(int code)
 	 * free it at once.
 	 */
 	irq_disable();
+	/* Sanitized build: how deep this stack ever went (reported past three quarters). */
+	if (t->stack.slot >= 0)
+		sanitize_stack_check(t->name, t->stack.base, t->stack.size);
 	t->exit_code = code;
 	__atomic_store_n(&t->exited, true, __ATOMIC_RELEASE);
 	wait_wake_all(&t->exit_wq);
@@ -265,6 +269,7 @@ void task_init_boot(void)
 
 	task_setup(&boot_task, "boot", NULL, NULL, TASK_PRIO_DEFAULT);
 	boot_task.refs = 1;
+	boot_task.stack.slot = -1;
 	arch_boot_stack(&boot_task.stack.base, &boot_task.stack.size);
 	list_add_task(&boot_task);
 

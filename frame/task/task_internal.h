@@ -18,7 +18,7 @@ enum task_state {
 struct task_stack {
 	void *base;        /* lowest usable byte */
 	size_t size;
-	struct page *page; /* NULL for the boot stack, which is never freed */
+	long slot;         /* in the stack area (frame/task/stack.c); -1 for the boot stack, never freed */
 };
 
 struct task {
@@ -88,6 +88,15 @@ void task_put(struct task *t);
 /* Stack allocation (frame/task/stack.c). 0 or -ENOMEM. */
 int task_stack_alloc(struct task_stack *stack);
 void task_stack_free(struct task_stack *stack);
+/*
+ * The stack area: is @addr in it, in a slot's unmapped guard gap, or in a
+ * stack that is mapped now (safe to read, for backtraces)? And how many
+ * stacks exist.
+ */
+bool kstack_in_area(uintptr_t addr);
+bool kstack_in_guard(uintptr_t addr);
+bool kstack_readable(uintptr_t addr);
+size_t kstack_count(void);
 
 /* --- frame/sched --- */
 /* Start the scheduler on this CPU with @boot as current and @idle as its idle task. */

@@ -3,6 +3,7 @@
 #include <internal/mm.h>
 #include <internal/panic.h>
 #include <arch/layout.h>
+#include <task/task_internal.h>
 
 #define BACKTRACE_MAX 32
 
@@ -16,9 +17,15 @@ static void print_frame(uint64_t addr)
 		console_printf("  [<%016lx>] ?\n", addr);
 }
 
-/* Only follow frames that lie in kernel memory and are aligned; a corrupt chain must not fault. */
+/*
+ * Only follow frames that lie in kernel memory and are aligned; a corrupt
+ * chain must not fault. In the stack area only mapped stacks qualify: an
+ * overflow leaves rbp near (or in) a guard gap.
+ */
 static bool frame_ok(uint64_t rbp)
 {
+	if (kstack_in_area(rbp))
+		return (rbp & 7) == 0 && kstack_readable(rbp) && kstack_readable(rbp + 15);
 	return rbp >= DIRECT_MAP_BASE && (rbp & 7) == 0 &&
 	       rbp < 0xfffffffffffff000UL;
 }

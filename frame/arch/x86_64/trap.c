@@ -10,6 +10,7 @@
 #include <internal/mm.h>
 #include <internal/panic.h>
 #include <sched/sched_internal.h>
+#include <task/task_internal.h>
 
 static trap_handler_fn trap_handlers[256];
 static trap_user_hook_fn trap_user_hook;
@@ -122,6 +123,7 @@ static void report_backtrace(const struct trap_frame *f)
 	uint64_t rsp = f->rsp, rbp = f->rbp;
 	bool stack_ok = !trap_from_user(f) && f->vector != VEC_DOUBLE_FAULT && (rsp & 7) == 0 &&
 			((rsp >= DIRECT_MAP_BASE && rsp < DIRECT_MAP_BASE + DIRECT_MAP_SIZE) ||
+			 (kstack_readable(rsp) && kstack_readable(rsp + 15)) ||
 			 (rsp >= (uint64_t)__kernel_start && rsp + 16 <= (uint64_t)__kernel_end));
 	if (stack_ok) {
 		const uint64_t *top = (const uint64_t *)rsp;
@@ -155,6 +157,25 @@ _Noreturn void trap_fatal(struct trap_frame *f)
 			panic_finish();
 		for (;;)
 			__asm__ volatile("cli; hlt");
+	}
+	/*
+	 * Into a stack's guard gap: the access itself (#PF, rsp still inside),
+	 * or the CPU's push of the fault's frame (#DF, rsp in the gap).
+	 */
+	uint64_t cr2 = read_cr2();
+	if (!trap_from_user(f) && (v == VEC_PAGE_FAULT || v == VEC_DOUBLE_FAULT) &&
+	    (kstack_in_guard(cr2) || kstack_in_guard(f->rsp))) {
+		struct task *t = task_current();
+		console_printf("\nKernel panic: kernel stack overflow in task '%s' (id %lu): %s at "
+			       "%016lx in the guard gap below its stack [%p, %p)\n",
+			       t ? t->name : "?", t ? (unsigned long)t->id : 0UL,
+			       exception_mnemonics[v], kstack_in_guard(cr2) ? cr2 : f->rsp,
+			       t ? t->stack.base : NULL,
+			       t ? (void *)((char *)t->stack.base + t->stack.size) : NULL);
+		trap_dump_registers(f);
+		report_backtrace(f);
+		console_printf("---[ end Kernel panic ]---\n");
+		panic_finish();
 	}
 	console_printf("\nKernel panic: unhandled exception %s (%s) in %s mode, error code 0x%lx\n",
 		       v < NR_EXCEPTIONS ? exception_mnemonics[v] : "?", trap_exception_name(v),

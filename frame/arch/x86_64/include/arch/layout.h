@@ -12,6 +12,9 @@
 /* Device memory (MMIO) windows are mapped, uncached, from here. */
 #define MMIO_MAP_BASE 0xffffc00000000000UL
 #define MMIO_MAP_SIZE 0x0000008000000000UL
+/* Kernel task stacks, each above an unmapped guard gap (frame/task/stack.c). */
+#define KSTACK_AREA_BASE 0xffffc10000000000UL
+#define KSTACK_AREA_SIZE 0x0000000040000000UL
 /* User space: the canonical lower half. */
 #define USER_SPACE_END 0x0000800000000000UL
 
