@@ -31,6 +31,7 @@ static bool kernel_param(const char *w)
 	static const char *const own[] = {
 		"loglevel", "quiet", "console", "ktest", "init", "rdinit", "root",
 		"ro", "rw", "mitigations", "panic", "earlyprintk", "nokaslr",
+		"no_timer_check",
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(own); i++) {
 		size_t n = strlen(own[i]);
