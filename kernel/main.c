@@ -17,6 +17,7 @@
 #include <kernel/proc.h>
 #include <kernel/procfs.h>
 #include <kernel/vfs.h>
+#include "syscall/syscall.h"
 
 #define MAX_INIT_ARGS 32
 #define MAX_INIT_ENVS 32
@@ -31,7 +32,7 @@ static bool kernel_param(const char *w)
 	static const char *const own[] = {
 		"loglevel", "quiet", "console", "ktest", "init", "rdinit", "root",
 		"ro", "rw", "mitigations", "panic", "earlyprintk", "nokaslr",
-		"no_timer_check",
+		"no_timer_check", "syscall_trace",
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(own); i++) {
 		size_t n = strlen(own[i]);
@@ -125,6 +126,7 @@ void kernel_main(void)
 		pr_warn("Warning: unable to open an initial console.\n");
 
 	split_cmdline();
+	syscall_trace_init();
 	boot_param("rdinit", rdinit, sizeof(rdinit));
 	bool have_init = boot_param("init", init, sizeof(init)) > 0;
 	const char *fallbacks[] = { "/sbin/init", "/etc/init", "/bin/init", "/bin/sh" };

@@ -28,5 +28,8 @@ KERNEL_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror \
 FRAME_CFLAGS := $(KERNEL_CFLAGS) -Iframe -Iframe/arch/$(ARCH)/include
 # Services see the public frame API and their own headers, nothing else.
 SERVICE_CFLAGS := $(KERNEL_CFLAGS) -Ikernel/include
+# kernel/ itself: every function others call has a prototype in a header, so a
+# system-call handler is compiled against its generated one (kernel/syscalls.h).
+SERVICE_WARN := -Wmissing-prototypes
 KERNEL_ASFLAGS := $(FRAME_CFLAGS) -D__ASSEMBLER__
 KERNEL_LDFLAGS := -nostdlib -static -z noexecstack -z max-page-size=0x1000 --no-warn-rwx-segments

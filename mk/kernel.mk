@@ -7,6 +7,7 @@ SERVICE_SRCS := $(sort $(shell find kernel -name '*.c') $(SYSCALL_TABLE))
 # tree (so the boundary check sees it like any service file); test-abi fails
 # if the committed copy is stale.
 SYSCALL_TABLE := kernel/syscall/syscall_table.c
+SYSCALL_PROTOS := kernel/include/kernel/syscalls.h
 # Service tests (test/services) join the test kernel, built as services (rule in sanitize.mk).
 KTEST_SRCS := $(sort $(wildcard test/kernel/*.c)) $(sort $(wildcard test/services/*.c))
 
@@ -35,9 +36,9 @@ $(OUT)/obj/frame/%.S.o: frame/%.S mk/config.mk
 $(OUT)/obj/kernel/%.c.o: kernel/%.c mk/config.mk
 	@mkdir -p $(dir $@)
 	@$(ECHO_CC)
-	$(Q)$(CC) $(SERVICE_CFLAGS) -MMD -MP -c $< -o $@
-$(SYSCALL_TABLE): kernel/syscall/syscalls.list kit/gen-syscalls
-	$(Q)kit/gen-syscalls $< $@
+	$(Q)$(CC) $(SERVICE_CFLAGS) $(SERVICE_WARN) -MMD -MP -c $< -o $@
+$(SYSCALL_TABLE) $(SYSCALL_PROTOS) &: kernel/syscall/syscalls.list kit/gen-syscalls
+	$(Q)kit/gen-syscalls $< $(SYSCALL_TABLE) $(SYSCALL_PROTOS)
 
 # Tests are frame-side code: they may look at frame internals to check them.
 $(OUT)/obj/test/kernel/%.c.o: test/kernel/%.c mk/config.mk

@@ -7,7 +7,8 @@
 #include <kernel/futex.h>
 #include <kernel/ktime.h>
 #include <kernel/proc.h>
-#include "../syscall/syscall.h"
+#include <frame/vm_io.h>
+#include <kernel/syscalls.h>
 
 #define FUTEX_WAIT_REQUEUE_PI 11
 #define FUTEX_LOCK_PI2 13
@@ -18,20 +19,17 @@ static bool cmd_has_timeout(int cmd)
 	       cmd == FUTEX_WAIT_REQUEUE_PI || cmd == FUTEX_LOCK_PI2;
 }
 
-int64_t sys_futex(const struct syscall_args *a)
+int64_t sys_futex(vaddr_t uaddr, int op, uint32_t val, vaddr_t timeout, vaddr_t uaddr2, uint32_t val3)
 {
-	vaddr_t uaddr = a->a[0];
-	int op = (int)a->a[1];
-	uint32_t val = (uint32_t)a->a[2];
 	int cmd = op & FUTEX_CMD_MASK;
 	if ((op & FUTEX_CLOCK_REALTIME) && cmd != FUTEX_WAIT_BITSET &&
 	    cmd != FUTEX_WAIT_REQUEUE_PI && cmd != FUTEX_LOCK_PI2)
 		return -ENOSYS;
 	uint64_t deadline = UINT64_MAX;
-	uint32_t val2 = (uint32_t)a->a[3];
-	if (a->a[3] && cmd_has_timeout(cmd)) {
+	uint32_t val2 = (uint32_t)timeout;
+	if (timeout && cmd_has_timeout(cmd)) {
 		struct timespec ts;
-		int err = timespec_from_user(a->a[3], &ts);
+		int err = timespec_from_user(user_ptr(timeout), &ts);
 		if (err)
 			return err;
 		uint64_t ns = timespec_to_ns(&ts);
@@ -43,6 +41,6 @@ int64_t sys_futex(const struct syscall_args *a)
 		if (deadline == UINT64_MAX)
 			deadline--;
 	}
-	return futex_op(process_current()->mm, uaddr, op, val, deadline, a->a[4], val2,
-			(uint32_t)a->a[5]);
+	return futex_op(process_current()->mm, uaddr, op, val, deadline, uaddr2, val2,
+			val3);
 }

@@ -9,7 +9,7 @@
 #include <kernel/anon_inode.h>
 #include <kernel/eventfd.h>
 #include <kernel/poll.h>
-#include "../syscall/syscall.h"
+#include <kernel/syscalls.h>
 #include "fd_user.h"
 
 struct eventfd {
@@ -165,12 +165,12 @@ static int64_t do_eventfd(uint64_t count, uint64_t flags)
 	return fdu_install_new(f, flags & EFD_CLOEXEC);
 }
 
-int64_t sys_eventfd(const struct syscall_args *a)
+int64_t sys_eventfd(uint64_t count)
 {
-	return do_eventfd(a->a[0], 0);
+	return do_eventfd(count, 0);
 }
 
-int64_t sys_eventfd2(const struct syscall_args *a)
+int64_t sys_eventfd2(uint64_t count, uint32_t flags)
 {
-	return do_eventfd(a->a[0], (uint32_t)a->a[1]);
+	return do_eventfd(count, flags);
 }

@@ -10,7 +10,7 @@
 #include <kernel/poll.h>
 #include <kernel/proc.h>
 #include <kernel/signal.h>
-#include "../syscall/syscall.h"
+#include <kernel/syscalls.h>
 #include "fd_user.h"
 
 struct signalfd {
@@ -103,14 +103,14 @@ bool file_is_signalfd(const struct file *f)
 	return f->ops == &signalfd_ops;
 }
 
-static int64_t do_signalfd(int fd, uint64_t umask, uint64_t size, uint64_t flags)
+static int64_t do_signalfd(int fd, const kernel_sigset_t __user *umask, uint64_t size, uint64_t flags)
 {
 	if (flags & ~(uint64_t)(SFD_CLOEXEC | SFD_NONBLOCK))
 		return -EINVAL;
 	if (size != sizeof(kernel_sigset_t))
 		return -EINVAL;
 	kernel_sigset_t mask;
-	if (copy_from_user(&mask, user_ptr(umask), sizeof(mask)))
+	if (copy_from_user(&mask, umask, sizeof(mask)))
 		return -EFAULT;
 	/* SIGKILL and SIGSTOP are never read this way. */
 	mask &= ~(SIG_BIT(SIGKILL) | SIG_BIT(SIGSTOP));
@@ -143,12 +143,12 @@ static int64_t do_signalfd(int fd, uint64_t umask, uint64_t size, uint64_t flags
 	return fdu_install_new(f, flags & SFD_CLOEXEC);
 }
 
-int64_t sys_signalfd(const struct syscall_args *a)
+int64_t sys_signalfd(int fd, const kernel_sigset_t __user *mask, size_t sizemask)
 {
-	return do_signalfd((int)a->a[0], a->a[1], a->a[2], 0);
+	return do_signalfd(fd, mask, sizemask, 0);
 }
 
-int64_t sys_signalfd4(const struct syscall_args *a)
+int64_t sys_signalfd4(int fd, const kernel_sigset_t __user *mask, size_t sizemask, uint32_t flags)
 {
-	return do_signalfd((int)a->a[0], a->a[1], a->a[2], (uint32_t)a->a[3]);
+	return do_signalfd(fd, mask, sizemask, flags);
 }

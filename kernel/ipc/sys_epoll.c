@@ -9,7 +9,7 @@
 #include <kernel/ktime.h>
 #include <kernel/proc.h>
 #include <kernel/signal.h>
-#include "../syscall/syscall.h"
+#include <kernel/syscalls.h>
 #include "fd_user.h"
 
 /* Linux's EP_MAX_EVENTS: INT_MAX / sizeof(struct epoll_event). */
@@ -28,25 +28,24 @@ static int64_t do_create(uint32_t flags)
 	return fdu_install_new(f, flags & EPOLL_CLOEXEC);
 }
 
-int64_t sys_epoll_create(const struct syscall_args *a)
+int64_t sys_epoll_create(int size)
 {
-	if ((int)a->a[0] <= 0)
+	if (size <= 0)
 		return -EINVAL;
 	return do_create(0);
 }
 
-int64_t sys_epoll_create1(const struct syscall_args *a)
+int64_t sys_epoll_create1(uint32_t flags)
 {
-	return do_create((uint32_t)a->a[0]);
+	return do_create(flags);
 }
 
-int64_t sys_epoll_ctl(const struct syscall_args *a)
+int64_t sys_epoll_ctl(int epfd, int op, int fd, const struct epoll_event __user *event)
 {
-	int op = (int)a->a[1], fd = (int)a->a[2];
 	struct epoll_event ev = { 0, 0 };
-	if (op != EPOLL_CTL_DEL && copy_from_user(&ev, user_ptr(a->a[3]), sizeof(ev)))
+	if (op != EPOLL_CTL_DEL && copy_from_user(&ev, event, sizeof(ev)))
 		return -EFAULT;
-	struct file *ep = fdu_get((int)a->a[0]);
+	struct file *ep = fdu_get(epfd);
 	if (!ep)
 		return -EBADF;
 	struct file *tf = fdu_get(fd);
@@ -66,14 +65,14 @@ int64_t sys_epoll_ctl(const struct syscall_args *a)
 }
 
 /* The temporary mask of epoll_pwait/pwait2, as ppoll's (restored after delivery when interrupted). */
-static int mask_begin(uint64_t umask, uint64_t size)
+static int mask_begin(const kernel_sigset_t __user *umask, uint64_t size)
 {
 	if (!umask)
 		return 0;
 	if (size != sizeof(kernel_sigset_t))
 		return -EINVAL;
 	uint64_t m;
-	if (get_user_u64(&m, user_ptr(umask)))
+	if (get_user_u64(&m, umask))
 		return -EFAULT;
 	struct thread *t = thread_current();
 	t->sig.saved_mask = t->sig.blocked;
@@ -82,7 +81,7 @@ static int mask_begin(uint64_t umask, uint64_t size)
 	return 0;
 }
 
-static void mask_end(uint64_t umask, int64_t ret)
+static void mask_end(const kernel_sigset_t __user *umask, int64_t ret)
 {
 	if (!umask || ret == -EINTR)
 		return;
@@ -93,12 +92,12 @@ static void mask_end(uint64_t umask, int64_t ret)
 	}
 }
 
-static int64_t do_wait(int epfd, uint64_t uevents, int max, uint64_t deadline, bool no_wait,
-		       uint64_t umask, uint64_t masksize)
+static int64_t do_wait(int epfd, struct epoll_event __user *uevents, int max, uint64_t deadline,
+		       bool no_wait, const kernel_sigset_t __user *umask, uint64_t masksize)
 {
 	if (max <= 0 || max > EP_MAX_EVENTS)
 		return -EINVAL;
-	if (!user_range_ok(uevents, (size_t)max * sizeof(struct epoll_event)))
+	if (!user_range_ok(user_addr(uevents), (size_t)max * sizeof(struct epoll_event)))
 		return -EFAULT;
 	struct file *ep = fdu_get(epfd);
 	if (!ep)
@@ -112,7 +111,7 @@ static int64_t do_wait(int epfd, uint64_t uevents, int max, uint64_t deadline, b
 	int64_t ret = out ? mask_begin(umask, masksize) : -ENOMEM;
 	if (!ret) {
 		ret = epoll_wait_file(ep, fdu_table(), out, n, deadline, no_wait);
-		if (ret > 0 && copy_to_user(user_ptr(uevents), out, sizeof(*out) * (size_t)ret))
+		if (ret > 0 && copy_to_user(uevents, out, sizeof(*out) * (size_t)ret))
 			ret = -EFAULT;
 		mask_end(umask, ret);
 	}
@@ -128,34 +127,34 @@ static void ms_deadline(int ms, uint64_t *deadline, bool *no_wait)
 	*deadline = ms > 0 ? wait_deadline_after((uint64_t)ms * NSEC_PER_MSEC) : 0;
 }
 
-int64_t sys_epoll_wait(const struct syscall_args *a)
+int64_t sys_epoll_wait(int epfd, struct epoll_event __user *events, int maxevents, int timeout_ms)
 {
 	uint64_t d;
 	bool nw;
-	ms_deadline((int)a->a[3], &d, &nw);
-	return do_wait((int)a->a[0], a->a[1], (int)a->a[2], d, nw, 0, 0);
+	ms_deadline(timeout_ms, &d, &nw);
+	return do_wait(epfd, events, maxevents, d, nw, NULL, 0);
 }
 
-int64_t sys_epoll_pwait(const struct syscall_args *a)
+int64_t sys_epoll_pwait(int epfd, struct epoll_event __user *events, int maxevents, int timeout_ms, const kernel_sigset_t __user *sigmask, size_t sigsetsize)
 {
 	uint64_t d;
 	bool nw;
-	ms_deadline((int)a->a[3], &d, &nw);
-	return do_wait((int)a->a[0], a->a[1], (int)a->a[2], d, nw, a->a[4], a->a[5]);
+	ms_deadline(timeout_ms, &d, &nw);
+	return do_wait(epfd, events, maxevents, d, nw, sigmask, sigsetsize);
 }
 
-int64_t sys_epoll_pwait2(const struct syscall_args *a)
+int64_t sys_epoll_pwait2(int epfd, struct epoll_event __user *events, int maxevents, const struct timespec __user *timeout, const kernel_sigset_t __user *sigmask, size_t sigsetsize)
 {
 	uint64_t d = 0;
 	bool nw = false;
-	if (a->a[3]) {
+	if (timeout) {
 		struct timespec ts;
-		int err = timespec_from_user(a->a[3], &ts);
+		int err = timespec_from_user(timeout, &ts);
 		if (err)
 			return err;
 		uint64_t ns = timespec_to_ns(&ts);
 		nw = ns == 0;
 		d = ns ? wait_deadline_after(ns) : 0;
 	}
-	return do_wait((int)a->a[0], a->a[1], (int)a->a[2], d, nw, a->a[4], a->a[5]);
+	return do_wait(epfd, events, maxevents, d, nw, sigmask, sigsetsize);
 }

@@ -14,7 +14,7 @@
 #include <kernel/eventfd.h>
 #include <kernel/ktime.h>
 #include <kernel/poll.h>
-#include "../syscall/syscall.h"
+#include <kernel/syscalls.h>
 #include "fd_user.h"
 
 /*
@@ -134,10 +134,9 @@ static bool clock_ok(int id)
 	       id == CLOCK_REALTIME_ALARM || id == CLOCK_BOOTTIME_ALARM;
 }
 
-int64_t sys_timerfd_create(const struct syscall_args *a)
+int64_t sys_timerfd_create(int clock, uint32_t flags)
 {
-	int id = (int)a->a[0];
-	uint32_t flags = (uint32_t)a->a[1];
+	int id = clock;
 	if ((flags & ~(uint32_t)(TFD_CLOEXEC | TFD_NONBLOCK)) || !clock_ok(id))
 		return -EINVAL;
 	/* The alarm clocks need CAP_WAKE_ALARM. */
@@ -174,49 +173,48 @@ static int timerfd_get(int fd, struct file **out)
 	return 0;
 }
 
-int64_t sys_timerfd_settime(const struct syscall_args *a)
+int64_t sys_timerfd_settime(int fd, int flags, const struct itimerspec __user *value, struct itimerspec __user *ovalue)
 {
-	int flags = (int)a->a[1];
 	struct itimerspec nv;
-	if (copy_from_user(&nv, user_ptr(a->a[2]), sizeof(nv)))
+	if (copy_from_user(&nv, value, sizeof(nv)))
 		return -EFAULT;
 	if ((flags & ~(TFD_TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET)) ||
 	    !timespec_valid(&nv.it_value) || !timespec_valid(&nv.it_interval))
 		return -EINVAL;
 	struct file *f;
-	int err = timerfd_get((int)a->a[0], &f);
+	int err = timerfd_get(fd, &f);
 	if (err)
 		return err;
 	struct timerfd *t = f->private_data;
-	uint64_t value = timespec_to_ns(&nv.it_value), interval = timespec_to_ns(&nv.it_interval);
+	uint64_t first = timespec_to_ns(&nv.it_value), interval = timespec_to_ns(&nv.it_interval);
 	timer_cancel(&t->timer);
 	unsigned long fl = spin_lock_irqsave(&t->lock);
 	uint64_t now = clock_monotonic_ns();
 	struct itimerspec old = current_value(t, now);
 	t->ticks = 0;
-	t->interval = value ? interval : 0;
-	if (!value) {
+	t->interval = first ? interval : 0;
+	if (!first) {
 		t->deadline = 0;
 	} else if (flags & TFD_TIMER_ABSTIME) {
-		uint64_t d = ktime_abs_to_monotonic(t->clock, value);
+		uint64_t d = ktime_abs_to_monotonic(t->clock, first);
 		t->deadline = d ? d : 1;
 	} else {
-		t->deadline = now + value < now ? UINT64_MAX : now + value;
+		t->deadline = now + first < now ? UINT64_MAX : now + first;
 	}
 	if (t->deadline)
 		timer_arm(&t->timer, t->deadline);
 	spin_unlock_irqrestore(&t->lock, fl);
 	wait_wake_all(&t->wq);
 	file_put(f);
-	if (a->a[3] && copy_to_user(user_ptr(a->a[3]), &old, sizeof(old)))
+	if (ovalue && copy_to_user(ovalue, &old, sizeof(old)))
 		return -EFAULT;
 	return 0;
 }
 
-int64_t sys_timerfd_gettime(const struct syscall_args *a)
+int64_t sys_timerfd_gettime(int fd, struct itimerspec __user *value)
 {
 	struct file *f;
-	int err = timerfd_get((int)a->a[0], &f);
+	int err = timerfd_get(fd, &f);
 	if (err)
 		return err;
 	struct timerfd *t = f->private_data;
@@ -224,7 +222,7 @@ int64_t sys_timerfd_gettime(const struct syscall_args *a)
 	struct itimerspec cur = current_value(t, clock_monotonic_ns());
 	spin_unlock_irqrestore(&t->lock, fl);
 	file_put(f);
-	if (copy_to_user(user_ptr(a->a[1]), &cur, sizeof(cur)))
+	if (copy_to_user(value, &cur, sizeof(cur)))
 		return -EFAULT;
 	return 0;
 }

@@ -3,16 +3,14 @@
 #include <abi/random.h>
 #include <frame/vm_io.h>
 #include <kernel/random.h>
-#include "../syscall/syscall.h"
+#include <kernel/syscalls.h>
 
 #define CHUNK 256
 #define GETRANDOM_MAX 0x7fffffff	/* Linux caps a request at INT_MAX */
 
-int64_t sys_getrandom(const struct syscall_args *a)
+int64_t sys_getrandom(char __user *buf, size_t count, uint32_t flags)
 {
-	vaddr_t buf = a->a[0];
-	uint64_t len = a->a[1];
-	unsigned flags = (unsigned)a->a[2];
+	uint64_t len = count;
 	if (flags & ~(unsigned)(GRND_NONBLOCK | GRND_RANDOM | GRND_INSECURE))
 		return -EINVAL;
 	if ((flags & GRND_INSECURE) && (flags & GRND_RANDOM))
@@ -24,7 +22,7 @@ int64_t sys_getrandom(const struct syscall_args *a)
 	while (done < len) {
 		size_t n = len - done < CHUNK ? (size_t)(len - done) : CHUNK;
 		random_bytes(tmp, n);
-		size_t left = copy_to_user(user_ptr(buf + done), tmp, n);
+		size_t left = copy_to_user(buf + done, tmp, n);
 		done += n - left;
 		if (left)
 			return done ? (int64_t)done : -EFAULT;

@@ -6,7 +6,7 @@
 #include <frame/vm_io.h>
 #include <kernel/ktime.h>
 #include <kernel/proc.h>
-#include "../syscall/syscall.h"
+#include <kernel/syscalls.h>
 
 #define SUID_DUMP_DISABLE 0
 #define SUID_DUMP_USER 1
@@ -31,10 +31,8 @@ static struct proc_misc current_misc(void)
 	return m;
 }
 
-int64_t sys_prctl(const struct syscall_args *a)
+int64_t sys_prctl(int option, uint64_t arg2, uint64_t arg3, uint64_t arg4, uint64_t arg5)
 {
-	int option = (int)a->a[0];
-	uint64_t arg2 = a->a[1];
 	struct process *p = process_current();
 	switch (option) {
 	case PR_SET_PDEATHSIG:
@@ -74,11 +72,11 @@ int64_t sys_prctl(const struct syscall_args *a)
 	case PR_GET_CHILD_SUBREAPER:
 		return put_user_u32(p->child_subreaper ? 1 : 0, user_ptr(arg2)) ? -EFAULT : 0;
 	case PR_SET_NO_NEW_PRIVS:
-		if (arg2 != 1 || a->a[2] || a->a[3] || a->a[4])
+		if (arg2 != 1 || arg3 || arg4 || arg5)
 			return -EINVAL;	/* it can only be set, never cleared */
 		return SET_MISC(no_new_privs, true);
 	case PR_GET_NO_NEW_PRIVS:
-		if (arg2 || a->a[2] || a->a[3] || a->a[4])
+		if (arg2 || arg3 || arg4 || arg5)
 			return -EINVAL;
 		return current_misc().no_new_privs ? 1 : 0;
 	default:
@@ -86,9 +84,8 @@ int64_t sys_prctl(const struct syscall_args *a)
 	}
 }
 
-int64_t sys_personality(const struct syscall_args *a)
+int64_t sys_personality(uint32_t persona)
 {
-	uint32_t persona = (uint32_t)a->a[0];
 	uint32_t old = current_misc().personality;
 	if (persona != PERSONALITY_QUERY) {
 		int err = SET_MISC(personality, persona);

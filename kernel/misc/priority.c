@@ -8,7 +8,7 @@
 #include <frame/task.h>
 #include <kernel/ktime.h>
 #include <kernel/proc.h>
-#include "../syscall/syscall.h"
+#include <kernel/syscalls.h>
 
 #define NICE_MIN (-20)
 #define NICE_MAX 19
@@ -33,9 +33,8 @@ static bool matches(struct process *p, int which, int who)
 	}
 }
 
-int64_t sys_getpriority(const struct syscall_args *a)
+int64_t sys_getpriority(int which, int who)
 {
-	int which = (int)a->a[0], who = (int)a->a[1];
 	if (which < PRIO_PROCESS || which > PRIO_USER)
 		return -EINVAL;
 	int best = -ESRCH;
@@ -72,9 +71,8 @@ static int set_one(struct process *p, int nice)
 	return 0;
 }
 
-int64_t sys_setpriority(const struct syscall_args *a)
+int64_t sys_setpriority(int which, int who, int nice)
 {
-	int which = (int)a->a[0], who = (int)a->a[1], nice = (int)a->a[2];
 	if (which < PRIO_PROCESS || which > PRIO_USER)
 		return -EINVAL;
 	if (nice < NICE_MIN)

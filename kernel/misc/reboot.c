@@ -4,11 +4,11 @@
 #include <frame/log.h>
 #include <frame/power.h>
 #include <kernel/proc.h>
-#include "../syscall/syscall.h"
+#include <kernel/syscalls.h>
 
-int64_t sys_reboot(const struct syscall_args *a)
+int64_t sys_reboot(uint32_t magic1, uint32_t magic2, uint32_t cmd, void __user *arg)
 {
-	uint32_t magic1 = (uint32_t)a->a[0], magic2 = (uint32_t)a->a[1], cmd = (uint32_t)a->a[2];
+	(void)arg;	/* LINUX_REBOOT_CMD_RESTART2's command string: not used */
 	if (process_current()->cred.euid != 0)
 		return -EPERM;	/* CAP_SYS_BOOT, checked first as Linux */
 	if (magic1 != LINUX_REBOOT_MAGIC1 ||

@@ -11,16 +11,15 @@
 #include <frame/vm_io.h>
 #include <kernel/ktime.h>
 #include <kernel/proc.h>
-#include "../syscall/syscall.h"
+#include <kernel/syscalls.h>
 
 #define SCHED_DEADLINE 6
 #define SCHED_RESET_ON_FORK 0x40000000
 #define CPUMASK_BYTES 8		/* one unsigned long holds every CPU Cadre runs */
 #define RR_TIMESLICE_NS (100 * NSEC_PER_MSEC)
 
-int64_t sys_sched_yield(const struct syscall_args *a)
+int64_t sys_sched_yield(void)
 {
-	(void)a;
 	sched_yield();
 	return 0;
 }
@@ -40,29 +39,25 @@ static bool may_change(struct process *p)
 	return me->euid == 0 || me->euid == p->cred.uid || me->euid == p->cred.euid;
 }
 
-int64_t sys_sched_getaffinity(const struct syscall_args *a)
+int64_t sys_sched_getaffinity(int pid, uint32_t len, uint64_t __user *mask)
 {
-	int pid = (int)a->a[0];
-	uint64_t len = (uint32_t)a->a[1];
-	if (len * 8 < 1 || (len & (sizeof(uint64_t) - 1)))
+	if ((uint64_t)len * 8 < 1 || (len & (sizeof(uint64_t) - 1)))
 		return -EINVAL;
 	proc_tree_lock();
 	struct process *p = target(pid);
 	proc_tree_unlock();
 	if (!p)
 		return -ESRCH;
-	uint64_t mask = 1;
-	if (copy_to_user(user_ptr(a->a[2]), &mask, CPUMASK_BYTES))
+	uint64_t online = 1;
+	if (copy_to_user(mask, &online, CPUMASK_BYTES))
 		return -EFAULT;
 	return CPUMASK_BYTES;
 }
 
-int64_t sys_sched_setaffinity(const struct syscall_args *a)
+int64_t sys_sched_setaffinity(int pid, uint32_t len, const uint64_t __user *mask)
 {
-	int pid = (int)a->a[0];
-	uint64_t len = (uint32_t)a->a[1];
-	uint64_t mask = 0;
-	if (copy_from_user(&mask, user_ptr(a->a[2]), len < CPUMASK_BYTES ? len : CPUMASK_BYTES))
+	uint64_t want = 0;
+	if (copy_from_user(&want, mask, len < CPUMASK_BYTES ? len : CPUMASK_BYTES))
 		return -EFAULT;
 	proc_tree_lock();
 	struct process *p = target(pid);
@@ -72,7 +67,7 @@ int64_t sys_sched_setaffinity(const struct syscall_args *a)
 		return -ESRCH;
 	if (!allowed)
 		return -EPERM;
-	return mask & 1 ? 0 : -EINVAL;	/* no CPU of the mask is online */
+	return want & 1 ? 0 : -EINVAL;	/* no CPU of the mask is online */
 }
 
 static bool policy_valid(int policy)
@@ -81,25 +76,22 @@ static bool policy_valid(int policy)
 	       policy == SCHED_BATCH || policy == SCHED_IDLE;
 }
 
-int64_t sys_sched_get_priority_max(const struct syscall_args *a)
+int64_t sys_sched_get_priority_max(int policy)
 {
-	int policy = (int)a->a[0];
 	if (policy == SCHED_FIFO || policy == SCHED_RR)
 		return 99;
 	return policy_valid(policy) || policy == SCHED_DEADLINE ? 0 : -EINVAL;
 }
 
-int64_t sys_sched_get_priority_min(const struct syscall_args *a)
+int64_t sys_sched_get_priority_min(int policy)
 {
-	int policy = (int)a->a[0];
 	if (policy == SCHED_FIFO || policy == SCHED_RR)
 		return 1;
 	return policy_valid(policy) || policy == SCHED_DEADLINE ? 0 : -EINVAL;
 }
 
-int64_t sys_sched_getscheduler(const struct syscall_args *a)
+int64_t sys_sched_getscheduler(int pid)
 {
-	int pid = (int)a->a[0];
 	if (pid < 0)
 		return -EINVAL;
 	proc_tree_lock();
@@ -109,10 +101,9 @@ int64_t sys_sched_getscheduler(const struct syscall_args *a)
 	return policy;
 }
 
-int64_t sys_sched_getparam(const struct syscall_args *a)
+int64_t sys_sched_getparam(int pid, struct sched_param __user *param)
 {
-	int pid = (int)a->a[0];
-	if (!a->a[1] || pid < 0)
+	if (!param || pid < 0)
 		return -EINVAL;
 	proc_tree_lock();
 	struct process *p = target(pid);
@@ -120,18 +111,18 @@ int64_t sys_sched_getparam(const struct syscall_args *a)
 	proc_tree_unlock();
 	if (!p)
 		return -ESRCH;
-	if (put_user_u32((uint32_t)prio, user_ptr(a->a[1])))
+	if (put_user_u32((uint32_t)prio, param))
 		return -EFAULT;
 	return 0;
 }
 
 /* Set @policy (-1: keep) and the priority at @param for thread @pid. */
-static int64_t set_scheduler(int pid, int policy, vaddr_t param)
+static int64_t set_scheduler(int pid, int policy, const struct sched_param __user *param)
 {
 	if (!param || pid < 0)
 		return -EINVAL;
 	uint32_t prio;
-	if (get_user_u32(&prio, user_ptr(param)))
+	if (get_user_u32(&prio, param))
 		return -EFAULT;
 	int err = 0;
 	proc_tree_lock();
@@ -162,22 +153,20 @@ static int64_t set_scheduler(int pid, int policy, vaddr_t param)
 	return err;
 }
 
-int64_t sys_sched_setscheduler(const struct syscall_args *a)
+int64_t sys_sched_setscheduler(int pid, int policy, const struct sched_param __user *param)
 {
-	int policy = (int)a->a[1];
 	if (policy < 0)
 		return -EINVAL;
-	return set_scheduler((int)a->a[0], policy, a->a[2]);
+	return set_scheduler(pid, policy, param);
 }
 
-int64_t sys_sched_setparam(const struct syscall_args *a)
+int64_t sys_sched_setparam(int pid, const struct sched_param __user *param)
 {
-	return set_scheduler((int)a->a[0], -1, a->a[1]);
+	return set_scheduler(pid, -1, param);
 }
 
-int64_t sys_sched_rr_get_interval(const struct syscall_args *a)
+int64_t sys_sched_rr_get_interval(int pid, struct timespec __user *interval)
 {
-	int pid = (int)a->a[0];
 	if (pid < 0)
 		return -EINVAL;
 	proc_tree_lock();
@@ -190,16 +179,16 @@ int64_t sys_sched_rr_get_interval(const struct syscall_args *a)
 		      policy == SCHED_RR ? RR_TIMESLICE_NS :
 		      (uint64_t)(TASK_PRIO_DEFAULT + 1) * CLOCK_TICK_NS;
 	struct timespec ts = ns_to_timespec(ns);
-	if (copy_to_user(user_ptr(a->a[1]), &ts, sizeof(ts)))
+	if (copy_to_user(interval, &ts, sizeof(ts)))
 		return -EFAULT;
 	return 0;
 }
 
-int64_t sys_getcpu(const struct syscall_args *a)
+int64_t sys_getcpu(uint32_t __user *cpu, uint32_t __user *node)
 {
-	if (a->a[0] && put_user_u32(0, user_ptr(a->a[0])))
+	if (cpu && put_user_u32(0, cpu))
 		return -EFAULT;
-	if (a->a[1] && put_user_u32(0, user_ptr(a->a[1])))
+	if (node && put_user_u32(0, node))
 		return -EFAULT;
 	return 0;
 }

@@ -6,11 +6,11 @@
 #include <frame/string.h>
 #include <frame/vm_io.h>
 #include <kernel/proc.h>
-#include "../syscall/syscall.h"
+#include <kernel/syscalls.h>
 
 #define PAGE_BYTES 4096
 
-int64_t sys_sysinfo(const struct syscall_args *a)
+int64_t sys_sysinfo(struct sysinfo __user *info)
 {
 	struct sysinfo si;
 	memset(&si, 0, sizeof(si));
@@ -28,7 +28,7 @@ int64_t sys_sysinfo(const struct syscall_args *a)
 		threads += p->nthreads;
 	proc_tree_unlock();
 	si.procs = (uint16_t)(threads > 0xffff ? 0xffff : threads);
-	if (copy_to_user(user_ptr(a->a[0]), &si, sizeof(si)))
+	if (copy_to_user(info, &si, sizeof(si)))
 		return -EFAULT;
 	return 0;
 }

@@ -7,7 +7,7 @@
 #include <kernel/proc.h>
 #include <kernel/socket.h>
 #include "../ipc/fd_user.h"
-#include "../syscall/syscall.h"
+#include <kernel/syscalls.h>
 #include "net_user.h"
 
 #define UIO_MAXIOV 1024
@@ -289,22 +289,21 @@ out:
 	return ret;
 }
 
-int64_t sys_sendto(const struct syscall_args *a)
+int64_t sys_sendto(int fd, const void __user *buf, size_t len, int flags, const struct sockaddr __user *addr, int addrlen)
 {
 	struct uio u;
-	struct iovec iov = { a->a[1], a->a[2] };
+	struct iovec iov = { user_addr(buf), len };
 	if ((int64_t)iov.iov_len < 0)
 		iov.iov_len = MAX_RW;	/* Linux clamps a huge length (import_single_range) */
 	u = (struct uio){ &iov, 1, 0, 0, MIN(iov.iov_len, MAX_RW) };
 	iov.iov_len = u.total;
-	return send_common((int)a->a[0], &u, a->a[4], (int64_t)(int32_t)a->a[5], 0, 0,
-			   (int)a->a[3]);
+	return send_common(fd, &u, user_addr(addr), (int64_t)addrlen, 0, 0, flags);
 }
 
-int64_t sys_sendmsg(const struct syscall_args *a)
+int64_t sys_sendmsg(int fd, const struct msghdr __user *msg, int flags)
 {
 	struct msghdr h;
-	if (copy_from_user(&h, user_ptr(a->a[1]), sizeof(h)))
+	if (copy_from_user(&h, msg, sizeof(h)))
 		return -EFAULT;
 	if (h.msg_controllen > INT32_MAX)
 		return -ENOBUFS;
@@ -314,8 +313,8 @@ int64_t sys_sendmsg(const struct syscall_args *a)
 		uio_put(&u);
 		return err;
 	}
-	ssize_t ret = send_common((int)a->a[0], &u, h.msg_name, (int64_t)(int32_t)h.msg_namelen,
-				  h.msg_control, h.msg_controllen, (int)a->a[2]);
+	ssize_t ret = send_common(fd, &u, h.msg_name, (int64_t)(int32_t)h.msg_namelen,
+				  h.msg_control, h.msg_controllen, flags);
 	uio_put(&u);
 	return ret;
 }
@@ -346,23 +345,23 @@ static void recv_release(struct sock_recv *r)
 	r->nfds = 0;
 }
 
-int64_t sys_recvfrom(const struct syscall_args *a)
+int64_t sys_recvfrom(int fd, void __user *buf, size_t len, int flags, struct sockaddr __user *addr, int __user *addrlen)
 {
 	struct file *f;
-	int err = net_sock_get((int)a->a[0], &f);
+	int err = net_sock_get(fd, &f);
 	if (err)
 		return err;
-	struct iovec iov = { a->a[1], MIN(a->a[2], MAX_RW) };
+	struct iovec iov = { user_addr(buf), MIN(len, MAX_RW) };
 	struct uio u = { &iov, 1, 0, 0, iov.iov_len };
-	struct sock_recv r = { .flags = (int)a->a[3] & ~MSG_CMSG_CLOEXEC };
+	struct sock_recv r = { .flags = flags & ~MSG_CMSG_CLOEXEC };
 	ssize_t n = do_recv(f, &u, &r);
 	file_put(f);
 	recv_release(&r);	/* recvfrom has no room for descriptors: they are closed */
-	if (n >= 0 && a->a[4]) {
+	if (n >= 0 && addr) {
 		if (r.fromlen) {
-			err = net_addr_out(&r.from, r.fromlen, a->a[4], a->a[5]);
+			err = net_addr_out(&r.from, r.fromlen, user_addr(addr), user_addr(addrlen));
 		} else {
-			err = put_user_u32(0, user_ptr(a->a[5]));
+			err = put_user_u32(0, addrlen);
 		}
 		if (err)
 			return err;
@@ -370,20 +369,14 @@ int64_t sys_recvfrom(const struct syscall_args *a)
 	return n;
 }
 
-/* Offsets of the fields recvmsg writes back in struct msghdr. */
-#define MSGHDR_NAMELEN 8
-#define MSGHDR_CONTROLLEN 40
-#define MSGHDR_FLAGS 48
 
-int64_t sys_recvmsg(const struct syscall_args *a)
+int64_t sys_recvmsg(int fd, struct msghdr __user *msg, int flags)
 {
-	uint64_t um = a->a[1];
-	int flags = (int)a->a[2];
 	struct msghdr h;
-	if (copy_from_user(&h, user_ptr(um), sizeof(h)))
+	if (copy_from_user(&h, msg, sizeof(h)))
 		return -EFAULT;
 	struct file *f;
-	int err = net_sock_get((int)a->a[0], &f);
+	int err = net_sock_get(fd, &f);
 	if (err)
 		return err;
 	struct uio u;
@@ -423,9 +416,10 @@ int64_t sys_recvmsg(const struct syscall_args *a)
 	if (used < 0)
 		return used;
 	uint64_t ctllen = (uint64_t)used;
-	if (put_user_u32(namelen, user_ptr(um + MSGHDR_NAMELEN)) ||
-	    copy_to_user(user_ptr(um + MSGHDR_CONTROLLEN), &ctllen, sizeof(ctllen)) ||
-	    put_user_u32((uint32_t)out_flags, user_ptr(um + MSGHDR_FLAGS)))
+	/* The fields recvmsg writes back in the caller's struct msghdr. */
+	if (put_user_u32(namelen, &msg->msg_namelen) ||
+	    copy_to_user(&msg->msg_controllen, &ctllen, sizeof(ctllen)) ||
+	    put_user_u32((uint32_t)out_flags, &msg->msg_flags))
 		return -EFAULT;
 	return n;
 }

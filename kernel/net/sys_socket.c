@@ -5,7 +5,7 @@
 #include <abi/fcntl.h>
 #include <kernel/socket.h>
 #include "../ipc/fd_user.h"
-#include "../syscall/syscall.h"
+#include <kernel/syscalls.h>
 #include "net_user.h"
 
 /* Linux's SOCK_MAX and sizeof(struct sockaddr_storage). */
@@ -85,11 +85,11 @@ static int check_socket_args(int family, int type, int protocol, int *base, uint
 	return 0;
 }
 
-int64_t sys_socket(const struct syscall_args *a)
+int64_t sys_socket(int family, int type, int protocol)
 {
 	int base;
 	uint32_t flags;
-	int err = check_socket_args((int)a->a[0], (int)a->a[1], (int)a->a[2], &base, &flags, false);
+	int err = check_socket_args(family, type, protocol, &base, &flags, false);
 	if (err)
 		return err;
 	struct file *f;
@@ -99,11 +99,11 @@ int64_t sys_socket(const struct syscall_args *a)
 	return fdu_install_new(f, flags & SOCK_CLOEXEC);
 }
 
-int64_t sys_socketpair(const struct syscall_args *a)
+int64_t sys_socketpair(int family, int type, int protocol, int __user *sv)
 {
 	int base;
 	uint32_t flags;
-	int err = check_socket_args((int)a->a[0], (int)a->a[1], (int)a->a[2], &base, &flags, true);
+	int err = check_socket_args(family, type, protocol, &base, &flags, true);
 	if (err)
 		return err;
 	struct file *fa, *fb;
@@ -118,7 +118,7 @@ int64_t sys_socketpair(const struct syscall_args *a)
 		err = fds[0];
 	else if (fds[1] < 0)
 		err = fds[1];
-	else if (copy_to_user(user_ptr(a->a[3]), fds, sizeof(fds)))
+	else if (copy_to_user(sv, fds, sizeof(fds)))
 		err = -EFAULT;
 	if (err) {
 		/* The program never learnt the numbers: nothing stays installed. */
@@ -132,40 +132,40 @@ int64_t sys_socketpair(const struct syscall_args *a)
 	return err;
 }
 
-int64_t sys_bind(const struct syscall_args *a)
+int64_t sys_bind(int fd, const struct sockaddr __user *addr, int addrlen)
 {
 	struct file *f;
-	int err = net_sock_get((int)a->a[0], &f);
+	int err = net_sock_get(fd, &f);
 	if (err)
 		return err;
 	struct sockaddr_un sa;
 	size_t len;
-	err = net_addr_in(a->a[1], (int64_t)(int32_t)a->a[2], &sa, &len);
+	err = net_addr_in(user_addr(addr), (int64_t)addrlen, &sa, &len);
 	if (!err)
 		err = sock_bind(f, fdu_ctx(), &sa, len);
 	file_put(f);
 	return err;
 }
 
-int64_t sys_listen(const struct syscall_args *a)
+int64_t sys_listen(int fd, int backlog)
 {
 	struct file *f;
-	int err = net_sock_get((int)a->a[0], &f);
+	int err = net_sock_get(fd, &f);
 	if (err)
 		return err;
-	err = sock_listen(f, (int)a->a[1]);
+	err = sock_listen(f, backlog);
 	file_put(f);
 	return err;
 }
 
-int64_t sys_connect(const struct syscall_args *a)
+int64_t sys_connect(int fd, const struct sockaddr __user *addr, int addrlen)
 {
-	struct file *f = fdu_get((int)a->a[0]);
+	struct file *f = fdu_get(fd);
 	if (!f)
 		return -EBADF;
 	struct sockaddr_un sa;
 	size_t len;
-	int err = net_addr_in(a->a[1], (int64_t)(int32_t)a->a[2], &sa, &len);
+	int err = net_addr_in(user_addr(addr), (int64_t)addrlen, &sa, &len);
 	if (!err && !file_is_socket(f))
 		err = -ENOTSOCK;
 	if (!err)
@@ -199,20 +199,20 @@ static int64_t do_accept(int fd, uint64_t uaddr, uint64_t ulenp, uint32_t flags)
 	return fdu_install_new(nf, flags & SOCK_CLOEXEC);
 }
 
-int64_t sys_accept(const struct syscall_args *a)
+int64_t sys_accept(int fd, struct sockaddr __user *addr, int __user *addrlen)
 {
-	return do_accept((int)a->a[0], a->a[1], a->a[2], 0);
+	return do_accept(fd, user_addr(addr), user_addr(addrlen), 0);
 }
 
-int64_t sys_accept4(const struct syscall_args *a)
+int64_t sys_accept4(int fd, struct sockaddr __user *addr, int __user *addrlen, uint32_t flags)
 {
-	return do_accept((int)a->a[0], a->a[1], a->a[2], (uint32_t)a->a[3]);
+	return do_accept(fd, user_addr(addr), user_addr(addrlen), flags);
 }
 
-static int64_t do_name(const struct syscall_args *a, bool peer)
+static int64_t do_name(int fd, struct sockaddr __user *addr, int __user *addrlen, bool peer)
 {
 	struct file *f;
-	int err = net_sock_get((int)a->a[0], &f);
+	int err = net_sock_get(fd, &f);
 	if (err)
 		return err;
 	struct sockaddr_un sa;
@@ -220,27 +220,27 @@ static int64_t do_name(const struct syscall_args *a, bool peer)
 	err = sock_name(f, peer, &sa, &alen);
 	file_put(f);
 	if (!err)
-		err = net_addr_out(&sa, alen, a->a[1], a->a[2]);
+		err = net_addr_out(&sa, alen, user_addr(addr), user_addr(addrlen));
 	return err;
 }
 
-int64_t sys_getsockname(const struct syscall_args *a)
+int64_t sys_getsockname(int fd, struct sockaddr __user *addr, int __user *addrlen)
 {
-	return do_name(a, false);
+	return do_name(fd, addr, addrlen, false);
 }
 
-int64_t sys_getpeername(const struct syscall_args *a)
+int64_t sys_getpeername(int fd, struct sockaddr __user *addr, int __user *addrlen)
 {
-	return do_name(a, true);
+	return do_name(fd, addr, addrlen, true);
 }
 
-int64_t sys_shutdown(const struct syscall_args *a)
+int64_t sys_shutdown(int fd, int how)
 {
 	struct file *f;
-	int err = net_sock_get((int)a->a[0], &f);
+	int err = net_sock_get(fd, &f);
 	if (err)
 		return err;
-	err = sock_shutdown(f, (int)a->a[1]);
+	err = sock_shutdown(f, how);
 	file_put(f);
 	return err;
 }
@@ -248,32 +248,32 @@ int64_t sys_shutdown(const struct syscall_args *a)
 /* Option values are small; longer buffers are read or written only this far. */
 #define OPT_MAX 64
 
-int64_t sys_setsockopt(const struct syscall_args *a)
+int64_t sys_setsockopt(int fd, int level, int optname, const void __user *optval, int optlen)
 {
 	struct file *f;
-	int err = net_sock_get((int)a->a[0], &f);
+	int err = net_sock_get(fd, &f);
 	if (err)
 		return err;
-	int32_t ulen = (int32_t)a->a[4];
+	int32_t ulen = optlen;
 	uint8_t val[OPT_MAX] = { 0 };
 	if (ulen < 0)
 		err = -EINVAL;
-	else if (ulen && copy_from_user(val, user_ptr(a->a[3]), MIN((size_t)ulen, sizeof(val))))
+	else if (ulen && copy_from_user(val, optval, MIN((size_t)ulen, sizeof(val))))
 		err = -EFAULT;
 	if (!err)
-		err = sock_setsockopt(f, (int)a->a[1], (int)a->a[2], val, (size_t)ulen);
+		err = sock_setsockopt(f, level, optname, val, (size_t)ulen);
 	file_put(f);
 	return err;
 }
 
-int64_t sys_getsockopt(const struct syscall_args *a)
+int64_t sys_getsockopt(int fd, int level, int optname, void __user *optval, int __user *optlen)
 {
 	struct file *f;
-	int err = net_sock_get((int)a->a[0], &f);
+	int err = net_sock_get(fd, &f);
 	if (err)
 		return err;
 	uint32_t ulen;
-	if (get_user_u32(&ulen, user_ptr(a->a[4]))) {
+	if (get_user_u32(&ulen, optlen)) {
 		file_put(f);
 		return -EFAULT;
 	}
@@ -283,11 +283,11 @@ int64_t sys_getsockopt(const struct syscall_args *a)
 	}
 	uint8_t val[OPT_MAX];
 	size_t len = MIN((size_t)ulen, sizeof(val));
-	err = sock_getsockopt(f, (int)a->a[1], (int)a->a[2], val, &len);
+	err = sock_getsockopt(f, level, optname, val, &len);
 	file_put(f);
 	if (err)
 		return err;
-	if (len && copy_to_user(user_ptr(a->a[3]), val, len))
+	if (len && copy_to_user(optval, val, len))
 		return -EFAULT;
-	return put_user_u32((uint32_t)len, user_ptr(a->a[4]));
+	return put_user_u32((uint32_t)len, optlen);
 }

@@ -15,7 +15,7 @@
 #include <kernel/mm.h>
 #include <kernel/proc.h>
 #include <kernel/signal.h>
-#include "../syscall/syscall.h"
+#include <kernel/syscalls.h>
 #include "proc_internal.h"
 
 #define CLONE_SUPPORTED (CSIGNAL | CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | \
@@ -199,20 +199,18 @@ static int64_t do_clone(uint64_t flags, vaddr_t newsp, vaddr_t ptid, vaddr_t cti
 	return id;
 }
 
-int64_t sys_clone(const struct syscall_args *a)
+int64_t sys_clone(uint64_t flags, vaddr_t newsp, vaddr_t parent_tid, vaddr_t child_tid, vaddr_t tls)
 {
 	/* x86_64 order: flags, stack, parent_tid, child_tid, tls. */
-	return do_clone(a->a[0], a->a[1], a->a[2], a->a[3], a->a[4]);
+	return do_clone(flags, newsp, parent_tid, child_tid, tls);
 }
 
-int64_t sys_fork(const struct syscall_args *a)
+int64_t sys_fork(void)
 {
-	(void)a;
 	return do_clone(SIGCHLD, 0, 0, 0, 0);
 }
 
-int64_t sys_vfork(const struct syscall_args *a)
+int64_t sys_vfork(void)
 {
-	(void)a;
 	return do_clone(CLONE_VM | CLONE_VFORK | SIGCHLD, 0, 0, 0, 0);
 }

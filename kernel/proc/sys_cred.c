@@ -2,7 +2,7 @@
 #include <abi/errno.h>
 #include <frame/vm_io.h>
 #include <kernel/proc.h>
-#include "../syscall/syscall.h"
+#include <kernel/syscalls.h>
 
 #define NO_ID ((uint32_t)-1)
 
@@ -16,10 +16,10 @@ static bool capable(const struct cred *c)
 	return c->euid == 0;
 }
 
-int64_t sys_getuid(const struct syscall_args *a) { (void)a; return cred_current()->uid; }
-int64_t sys_geteuid(const struct syscall_args *a) { (void)a; return cred_current()->euid; }
-int64_t sys_getgid(const struct syscall_args *a) { (void)a; return cred_current()->gid; }
-int64_t sys_getegid(const struct syscall_args *a) { (void)a; return cred_current()->egid; }
+int64_t sys_getuid(void) { return cred_current()->uid; }
+int64_t sys_geteuid(void) { return cred_current()->euid; }
+int64_t sys_getgid(void) { return cred_current()->gid; }
+int64_t sys_getegid(void) { return cred_current()->egid; }
 
 /* May an unprivileged caller switch to @id? Only to one of its real, effective or saved ids. */
 static bool id_allowed(uint32_t id, uint32_t r, uint32_t e, uint32_t s)
@@ -48,45 +48,45 @@ static int set_res(struct cred *c, bool priv, uint32_t *r, uint32_t *e, uint32_t
 	return 0;
 }
 
-int64_t sys_setresuid(const struct syscall_args *a)
+int64_t sys_setresuid(uint32_t ruid, uint32_t euid, uint32_t suid)
 {
 	struct cred *c = cred_current();
 	return set_res(c, capable(c), &c->uid, &c->euid, &c->suid, &c->fsuid,
-		       (uint32_t)a->a[0], (uint32_t)a->a[1], (uint32_t)a->a[2]);
+		       ruid, euid, suid);
 }
 
-int64_t sys_setresgid(const struct syscall_args *a)
+int64_t sys_setresgid(uint32_t rgid, uint32_t egid, uint32_t sgid)
 {
 	struct cred *c = cred_current();
 	return set_res(c, capable(c), &c->gid, &c->egid, &c->sgid, &c->fsgid,
-		       (uint32_t)a->a[0], (uint32_t)a->a[1], (uint32_t)a->a[2]);
+		       rgid, egid, sgid);
 }
 
-static int64_t get_res(uint32_t r, uint32_t e, uint32_t s, const struct syscall_args *a)
+static int64_t get_res(uint32_t r, uint32_t e, uint32_t s, uint32_t __user *ur, uint32_t __user *ue,
+		       uint32_t __user *us)
 {
-	if (put_user_u32(r, user_ptr(a->a[0])) || put_user_u32(e, user_ptr(a->a[1])) ||
-	    put_user_u32(s, user_ptr(a->a[2])))
+	if (put_user_u32(r, ur) || put_user_u32(e, ue) || put_user_u32(s, us))
 		return -EFAULT;
 	return 0;
 }
 
-int64_t sys_getresuid(const struct syscall_args *a)
+int64_t sys_getresuid(uint32_t __user *ruid, uint32_t __user *euid, uint32_t __user *suid)
 {
 	struct cred *c = cred_current();
-	return get_res(c->uid, c->euid, c->suid, a);
+	return get_res(c->uid, c->euid, c->suid, ruid, euid, suid);
 }
 
-int64_t sys_getresgid(const struct syscall_args *a)
+int64_t sys_getresgid(uint32_t __user *rgid, uint32_t __user *egid, uint32_t __user *sgid)
 {
 	struct cred *c = cred_current();
-	return get_res(c->gid, c->egid, c->sgid, a);
+	return get_res(c->gid, c->egid, c->sgid, rgid, egid, sgid);
 }
 
 /* setuid: root sets all three; others only the effective id, to the real or saved one. */
-int64_t sys_setuid(const struct syscall_args *a)
+int64_t sys_setuid(uint32_t uid)
 {
 	struct cred *c = cred_current();
-	uint32_t id = (uint32_t)a->a[0];
+	uint32_t id = uid;
 	if (id == NO_ID)
 		return -EINVAL;
 	if (capable(c)) {
@@ -99,10 +99,10 @@ int64_t sys_setuid(const struct syscall_args *a)
 	return 0;
 }
 
-int64_t sys_setgid(const struct syscall_args *a)
+int64_t sys_setgid(uint32_t gid)
 {
 	struct cred *c = cred_current();
-	uint32_t id = (uint32_t)a->a[0];
+	uint32_t id = gid;
 	if (id == NO_ID)
 		return -EINVAL;
 	if (capable(c)) {
@@ -136,64 +136,62 @@ static int set_re(bool priv, uint32_t *r, uint32_t *e, uint32_t *s, uint32_t *fs
 	return 0;
 }
 
-int64_t sys_setreuid(const struct syscall_args *a)
+int64_t sys_setreuid(uint32_t ruid, uint32_t euid)
 {
 	struct cred *c = cred_current();
 	return set_re(capable(c), &c->uid, &c->euid, &c->suid, &c->fsuid,
-		      (uint32_t)a->a[0], (uint32_t)a->a[1]);
+		      ruid, euid);
 }
 
-int64_t sys_setregid(const struct syscall_args *a)
+int64_t sys_setregid(uint32_t rgid, uint32_t egid)
 {
 	struct cred *c = cred_current();
 	return set_re(capable(c), &c->gid, &c->egid, &c->sgid, &c->fsgid,
-		      (uint32_t)a->a[0], (uint32_t)a->a[1]);
+		      rgid, egid);
 }
 
 /* setfsuid/setfsgid return the previous value and never fail visibly. */
-int64_t sys_setfsuid(const struct syscall_args *a)
+int64_t sys_setfsuid(uint32_t uid)
 {
 	struct cred *c = cred_current();
-	uint32_t old = c->fsuid, id = (uint32_t)a->a[0];
+	uint32_t old = c->fsuid, id = uid;
 	if (capable(c) || id == c->uid || id == c->euid || id == c->suid || id == c->fsuid)
 		c->fsuid = id;
 	return old;
 }
 
-int64_t sys_setfsgid(const struct syscall_args *a)
+int64_t sys_setfsgid(uint32_t gid)
 {
 	struct cred *c = cred_current();
-	uint32_t old = c->fsgid, id = (uint32_t)a->a[0];
+	uint32_t old = c->fsgid, id = gid;
 	if (capable(c) || id == c->gid || id == c->egid || id == c->sgid || id == c->fsgid)
 		c->fsgid = id;
 	return old;
 }
 
-int64_t sys_getgroups(const struct syscall_args *a)
+int64_t sys_getgroups(int size, uint32_t __user *list)
 {
 	struct cred *c = cred_current();
-	int size = (int)a->a[0];
 	if (size < 0)
 		return -EINVAL;
 	if (size == 0)
 		return c->ngroups;
 	if ((uint32_t)size < c->ngroups)
 		return -EINVAL;
-	if (copy_to_user(user_ptr(a->a[1]), c->groups, c->ngroups * sizeof(uint32_t)))
+	if (copy_to_user(list, c->groups, c->ngroups * sizeof(uint32_t)))
 		return -EFAULT;
 	return c->ngroups;
 }
 
-int64_t sys_setgroups(const struct syscall_args *a)
+int64_t sys_setgroups(int size, const uint32_t __user *list)
 {
 	struct cred *c = cred_current();
-	int size = (int)a->a[0];
 	if (!capable(c))
 		return -EPERM;
 	if (size < 0 || size > CRED_MAX_GROUPS)
 		return -EINVAL;
 	uint32_t groups[CRED_MAX_GROUPS];
-	if (size && copy_from_user(groups, user_ptr(a->a[1]), (size_t)size * sizeof(uint32_t)))
+	if (size && copy_from_user(groups, list, (size_t)size * sizeof(uint32_t)))
 		return -EFAULT;
 	for (int i = 0; i < size; i++)
 		c->groups[i] = groups[i];

@@ -7,12 +7,12 @@
 #include <kernel/file.h>
 #include <kernel/mm.h>
 #include <kernel/proc.h>
-#include "../syscall/syscall.h"
+#include <kernel/syscalls.h>
 #include "exec_internal.h"
 
-int64_t sys_brk(const struct syscall_args *a)
+int64_t sys_brk(vaddr_t brk)
 {
-	return (int64_t)mm_brk(process_current()->mm, a->a[0]);
+	return (int64_t)mm_brk(process_current()->mm, brk);
 }
 
 /* The object a file mapping maps: the file system's own, or a snapshot for private maps. */
@@ -39,13 +39,9 @@ static int file_object(int fd, unsigned long prot, unsigned long flags, struct m
 	return err;
 }
 
-int64_t sys_mmap(const struct syscall_args *a)
+int64_t sys_mmap(vaddr_t addr, size_t len, uint64_t prot, uint64_t flags, int fd, uint64_t offset)
 {
-	vaddr_t addr = a->a[0];
-	uint64_t len = a->a[1];
-	unsigned long prot = a->a[2], flags = a->a[3];
-	int fd = (int)a->a[4];
-	uint64_t off = a->a[5];
+	uint64_t off = offset;
 	struct mm_object *obj = NULL;
 	vaddr_t result;
 
@@ -62,25 +58,25 @@ int64_t sys_mmap(const struct syscall_args *a)
 	return err ? err : (int64_t)result;
 }
 
-int64_t sys_munmap(const struct syscall_args *a)
+int64_t sys_munmap(vaddr_t addr, size_t len)
 {
-	return mm_munmap(process_current()->mm, a->a[0], a->a[1]);
+	return mm_munmap(process_current()->mm, addr, len);
 }
 
-int64_t sys_mprotect(const struct syscall_args *a)
+int64_t sys_mprotect(vaddr_t addr, size_t len, uint64_t prot)
 {
-	return mm_mprotect(process_current()->mm, a->a[0], a->a[1], a->a[2]);
+	return mm_mprotect(process_current()->mm, addr, len, prot);
 }
 
-int64_t sys_mremap(const struct syscall_args *a)
+int64_t sys_mremap(vaddr_t addr, size_t old_len, size_t new_len, uint64_t flags, vaddr_t new_addr)
 {
 	vaddr_t result;
-	int err = mm_mremap(process_current()->mm, a->a[0], a->a[1], a->a[2], a->a[3],
-			    a->a[4], &result);
+	int err = mm_mremap(process_current()->mm, addr, old_len, new_len, flags,
+			    new_addr, &result);
 	return err ? err : (int64_t)result;
 }
 
-int64_t sys_madvise(const struct syscall_args *a)
+int64_t sys_madvise(vaddr_t addr, size_t len, int advice)
 {
-	return mm_madvise(process_current()->mm, a->a[0], a->a[1], (int)a->a[2]);
+	return mm_madvise(process_current()->mm, addr, len, advice);
 }

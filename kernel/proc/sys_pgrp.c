@@ -1,12 +1,11 @@
 /* Process groups and sessions: setpgid, getpgid, getpgrp, setsid, getsid. */
 #include <abi/errno.h>
 #include <kernel/proc.h>
-#include "../syscall/syscall.h"
+#include <kernel/syscalls.h>
 #include "proc_internal.h"
 
-int64_t sys_setpgid(const struct syscall_args *a)
+int64_t sys_setpgid(int pid, int pgid)
 {
-	int pid = (int)a->a[0], pgid = (int)a->a[1];
 	struct process *self = process_current();
 	if (pgid < 0)
 		return -EINVAL;
@@ -40,9 +39,8 @@ int64_t sys_setpgid(const struct syscall_args *a)
 	return err;
 }
 
-int64_t sys_getpgid(const struct syscall_args *a)
+int64_t sys_getpgid(int pid)
 {
-	int pid = (int)a->a[0];
 	proc_tree_lock();
 	struct process *p = pid ? process_find(pid) : process_current();
 	int r = p ? p->pgid : -ESRCH;
@@ -50,15 +48,13 @@ int64_t sys_getpgid(const struct syscall_args *a)
 	return r;
 }
 
-int64_t sys_getpgrp(const struct syscall_args *a)
+int64_t sys_getpgrp(void)
 {
-	(void)a;
 	return process_current()->pgid;
 }
 
-int64_t sys_getsid(const struct syscall_args *a)
+int64_t sys_getsid(int pid)
 {
-	int pid = (int)a->a[0];
 	proc_tree_lock();
 	struct process *p = pid ? process_find(pid) : process_current();
 	int r = p ? p->sid : -ESRCH;
@@ -66,9 +62,8 @@ int64_t sys_getsid(const struct syscall_args *a)
 	return r;
 }
 
-int64_t sys_setsid(const struct syscall_args *a)
+int64_t sys_setsid(void)
 {
-	(void)a;
 	struct process *p = process_current();
 	int err = 0;
 	proc_tree_lock();

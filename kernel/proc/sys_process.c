@@ -9,7 +9,7 @@
 #include <kernel/fdtable.h>
 #include <kernel/file.h>
 #include <kernel/proc.h>
-#include "../syscall/syscall.h"
+#include <kernel/syscalls.h>
 #include "proc_internal.h"
 
 #define PATH_MAX 4096
@@ -21,21 +21,18 @@
 #define ARCH_GET_FS 0x1003
 #define ARCH_GET_GS 0x1004
 
-int64_t sys_getpid(const struct syscall_args *a)
+int64_t sys_getpid(void)
 {
-	(void)a;
 	return process_current()->pid;
 }
 
-int64_t sys_gettid(const struct syscall_args *a)
+int64_t sys_gettid(void)
 {
-	(void)a;
 	return thread_current()->tid;
 }
 
-int64_t sys_getppid(const struct syscall_args *a)
+int64_t sys_getppid(void)
 {
-	(void)a;
 	struct process *p = process_current();
 	proc_tree_lock();
 	int ppid = p->parent ? p->parent->pid : 0;
@@ -43,44 +40,43 @@ int64_t sys_getppid(const struct syscall_args *a)
 	return ppid;
 }
 
-_Noreturn int64_t sys_exit(const struct syscall_args *a);
-_Noreturn int64_t sys_exit_group(const struct syscall_args *a);
+_Noreturn int64_t sys_exit(int status);
+_Noreturn int64_t sys_exit_group(int status);
 
-_Noreturn int64_t sys_exit(const struct syscall_args *a)
+_Noreturn int64_t sys_exit(int status)
 {
 	struct thread *t = thread_current();
-	t->exit_code = (int)(a->a[0] & 0xff);
+	t->exit_code = (int)(status & 0xff);
 	proc_exit_thread(t->exit_code);
 }
 
-_Noreturn int64_t sys_exit_group(const struct syscall_args *a)
+_Noreturn int64_t sys_exit_group(int status)
 {
-	proc_exit_group(W_EXITCODE((int)(a->a[0] & 0xff)));
+	proc_exit_group(W_EXITCODE((int)(status & 0xff)));
 }
 
-int64_t sys_set_tid_address(const struct syscall_args *a)
+int64_t sys_set_tid_address(vaddr_t tidptr)
 {
 	struct thread *t = thread_current();
-	t->clear_child_tid = a->a[0];
+	t->clear_child_tid = tidptr;
 	return t->tid;
 }
 
-int64_t sys_set_robust_list(const struct syscall_args *a)
+int64_t sys_set_robust_list(vaddr_t head, size_t len)
 {
 	/* Linux's struct robust_list_head is 24 bytes; the list is walked at exit. */
-	if (a->a[1] != 24)
+	if (len != 24)
 		return -EINVAL;
 	struct thread *t = thread_current();
-	t->robust_list = a->a[0];
-	t->robust_len = a->a[1];
+	t->robust_list = head;
+	t->robust_len = len;
 	return 0;
 }
 
-int64_t sys_arch_prctl(const struct syscall_args *a)
+int64_t sys_arch_prctl(uint64_t code, vaddr_t addr)
 {
 	struct user_context *ctx = &thread_current()->ctx;
-	uint64_t addr = a->a[1];
-	switch (a->a[0]) {
+	switch (code) {
 	case ARCH_SET_FS:
 		if (addr >= EXEC_USER_END + PAGE_SIZE)
 			return -EPERM;
@@ -101,14 +97,14 @@ int64_t sys_arch_prctl(const struct syscall_args *a)
 }
 
 /* A NULL-terminated array of user strings into one kernel block: pointers then bytes. */
-static int copy_strings(vaddr_t uvec, const char ***out, size_t *budget)
+static int copy_strings(const char __user *const __user *uvec, const char ***out, size_t *budget)
 {
 	size_t n = 0;
 	uint64_t p;
 	*out = NULL;
 	if (uvec) {
 		for (;; n++) {
-			if (get_user_u64(&p, user_ptr(uvec + 8 * n)))
+			if (get_user_u64(&p, &uvec[n]))
 				return -EFAULT;
 			if (!p)
 				break;
@@ -120,7 +116,7 @@ static int copy_strings(vaddr_t uvec, const char ***out, size_t *budget)
 	if (!v)
 		return -ENOMEM;
 	for (size_t i = 0; i < n; i++) {
-		get_user_u64(&p, user_ptr(uvec + 8 * i));
+		get_user_u64(&p, &uvec[i]);
 		size_t max = MIN(*budget, (size_t)EXEC_MAX_ARG_STRLEN);
 		char *s = kmalloc(max + 1 > 4096 ? 4096 : max + 1);
 		ssize_t len = s ? strncpy_from_user(s, user_ptr(p), MIN(max + 1, (size_t)4096)) : -ENOMEM;
@@ -156,14 +152,15 @@ static void free_strings(const char **v)
 }
 
 /* execve and execveat: copy the path and the vectors in, then exec relative to @dirfd. */
-static int64_t do_execveat(int dirfd, vaddr_t upath, vaddr_t uargv, vaddr_t uenvp, int flags)
+static int64_t do_execveat(int dirfd, const char __user *upath, const char __user *const __user *uargv,
+			   const char __user *const __user *uenvp, int flags)
 {
 	if (flags & ~(AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW))
 		return -EINVAL;
 	char *path = kmalloc(PATH_MAX + 32);
 	if (!path)
 		return -ENOMEM;
-	ssize_t len = strncpy_from_user(path, user_ptr(upath), PATH_MAX);
+	ssize_t len = strncpy_from_user(path, upath, PATH_MAX);
 	int err = len < 0 ? (int)len : len == PATH_MAX ? -ENAMETOOLONG : 0;
 	if (!err && len == 0 && !(flags & AT_EMPTY_PATH))
 		err = -ENOENT;
@@ -194,12 +191,12 @@ static int64_t do_execveat(int dirfd, vaddr_t upath, vaddr_t uargv, vaddr_t uenv
 	return err ? err : SYSCALL_RET_KEEP_REGS;
 }
 
-int64_t sys_execve(const struct syscall_args *a)
+int64_t sys_execve(const char __user *path, const char __user *const __user *argv, const char __user *const __user *envp)
 {
-	return do_execveat(AT_FDCWD, a->a[0], a->a[1], a->a[2], 0);
+	return do_execveat(AT_FDCWD, path, argv, envp, 0);
 }
 
-int64_t sys_execveat(const struct syscall_args *a)
+int64_t sys_execveat(int dirfd, const char __user *path, const char __user *const __user *argv, const char __user *const __user *envp, int flags)
 {
-	return do_execveat((int)a->a[0], a->a[1], a->a[2], a->a[3], (int)a->a[4]);
+	return do_execveat(dirfd, path, argv, envp, flags);
 }

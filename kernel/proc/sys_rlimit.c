@@ -4,7 +4,7 @@
 #include <frame/vm_io.h>
 #include <kernel/mm.h>
 #include <kernel/proc.h>
-#include "../syscall/syscall.h"
+#include <kernel/syscalls.h>
 
 #define NR_OPEN 1048576	/* Linux's fs.nr_open: the ceiling for RLIMIT_NOFILE */
 
@@ -38,29 +38,28 @@ static int do_prlimit(struct process *p, unsigned res, const struct rlimit *new,
 	return 0;
 }
 
-int64_t sys_getrlimit(const struct syscall_args *a)
+int64_t sys_getrlimit(uint32_t resource, struct rlimit __user *rlim)
 {
 	struct rlimit r;
-	int err = do_prlimit(process_current(), (unsigned)a->a[0], NULL, &r);
+	int err = do_prlimit(process_current(), resource, NULL, &r);
 	if (err)
 		return err;
-	return copy_to_user(user_ptr(a->a[1]), &r, sizeof(r)) ? -EFAULT : 0;
+	return copy_to_user(rlim, &r, sizeof(r)) ? -EFAULT : 0;
 }
 
-int64_t sys_setrlimit(const struct syscall_args *a)
+int64_t sys_setrlimit(uint32_t resource, const struct rlimit __user *rlim)
 {
 	struct rlimit r;
-	if (copy_from_user(&r, user_ptr(a->a[1]), sizeof(r)))
+	if (copy_from_user(&r, rlim, sizeof(r)))
 		return -EFAULT;
-	return do_prlimit(process_current(), (unsigned)a->a[0], &r, NULL);
+	return do_prlimit(process_current(), resource, &r, NULL);
 }
 
-int64_t sys_prlimit64(const struct syscall_args *a)
+int64_t sys_prlimit64(int pid, uint32_t resource, const struct rlimit64 __user *new_rlim, struct rlimit64 __user *old_rlim)
 {
-	int pid = (int)a->a[0];
-	unsigned res = (unsigned)a->a[1];
+	unsigned res = resource;
 	struct rlimit new, old;
-	if (a->a[2] && copy_from_user(&new, user_ptr(a->a[2]), sizeof(new)))
+	if (new_rlim && copy_from_user(&new, new_rlim, sizeof(new)))
 		return -EFAULT;
 	struct process *self = process_current();
 	proc_tree_lock();
@@ -71,11 +70,11 @@ int64_t sys_prlimit64(const struct syscall_args *a)
 	     p->cred.suid != self->cred.uid))
 		err = -EPERM;
 	if (!err)
-		err = do_prlimit(p, res, a->a[2] ? &new : NULL, &old);
+		err = do_prlimit(p, res, new_rlim ? &new : NULL, &old);
 	proc_tree_unlock();
 	if (err)
 		return err;
-	if (a->a[3] && copy_to_user(user_ptr(a->a[3]), &old, sizeof(old)))
+	if (old_rlim && copy_to_user(old_rlim, &old, sizeof(old)))
 		return -EFAULT;
 	return 0;
 }

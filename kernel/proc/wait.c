@@ -6,7 +6,7 @@
 #include <frame/vm_io.h>
 #include <kernel/kwait.h>
 #include <kernel/proc.h>
-#include "../syscall/syscall.h"
+#include <kernel/syscalls.h>
 #include "proc_internal.h"
 
 #define WAIT_ANY_OPTIONS (WNOHANG | WUNTRACED | WCONTINUED | WEXITED | WNOWAIT | __WALL | __WCLONE | __WNOTHREAD)
@@ -125,12 +125,8 @@ static void fill_rusage(struct rusage *ru, uint64_t utime_ticks, uint64_t stime_
 	ru->ru_stime.tv_usec = (int64_t)(ss % 1000000);
 }
 
-int64_t sys_wait4(const struct syscall_args *a)
+int64_t sys_wait4(int pid, int __user *status, int options, struct rusage __user *uru)
 {
-	int pid = (int)a->a[0];
-	vaddr_t status_addr = a->a[1];
-	int options = (int)a->a[2];
-	vaddr_t ru_addr = a->a[3];
 	struct wait_query q = { P_ALL, 0, (options & ~WEXITED) | WEXITED };
 	struct wait_result res = { 0 };
 
@@ -153,12 +149,12 @@ int64_t sys_wait4(const struct syscall_args *a)
 		return 0;	/* WNOHANG and nothing to report */
 	if (err)
 		return err;
-	if (status_addr && put_user_u32((uint32_t)res.status, user_ptr(status_addr)))
+	if (status && put_user_u32((uint32_t)res.status, status))
 		return -EFAULT;
-	if (ru_addr) {
+	if (uru) {
 		struct rusage ru;
 		fill_rusage(&ru, res.utime, res.stime);
-		if (copy_to_user(user_ptr(ru_addr), &ru, sizeof(ru)))
+		if (copy_to_user(uru, &ru, sizeof(ru)))
 			return -EFAULT;
 	}
 	return res.pid;
@@ -173,13 +169,9 @@ struct waitid_info {
 	int32_t rest[25];
 };
 
-int64_t sys_waitid(const struct syscall_args *a)
+int64_t sys_waitid(int idtype, int id, struct siginfo __user *uinfo, int options,
+		   struct rusage __user *uru)
 {
-	int idtype = (int)a->a[0];
-	int id = (int)a->a[1];
-	vaddr_t info_addr = a->a[2];
-	int options = (int)a->a[3];
-	vaddr_t ru_addr = a->a[4];
 	struct wait_query q = { idtype, id, options };
 	struct wait_result res = { 0 };
 
@@ -209,12 +201,12 @@ int64_t sys_waitid(const struct syscall_args *a)
 		info.si_uid = res.uid;
 		info.si_status = res.value;
 	}
-	if (info_addr && copy_to_user(user_ptr(info_addr), &info, sizeof(info)))
+	if (uinfo && copy_to_user(uinfo, &info, sizeof(info)))
 		return -EFAULT;
-	if (ru_addr) {
+	if (uru) {
 		struct rusage ru;
 		fill_rusage(&ru, res.utime, res.stime);
-		if (copy_to_user(user_ptr(ru_addr), &ru, sizeof(ru)))
+		if (copy_to_user(uru, &ru, sizeof(ru)))
 			return -EFAULT;
 	}
 	return 0;

@@ -10,7 +10,7 @@
 #include <frame/user.h>
 #include <kernel/proc.h>
 #include <kernel/signal.h>
-#include "../syscall/syscall.h"
+#include <kernel/syscalls.h>
 #include "signal_internal.h"
 
 #define INIT_PID 1

@@ -8,7 +8,7 @@
 #include <frame/vm_io.h>
 #include <kernel/proc.h>
 #include <kernel/signal.h>
-#include "../syscall/syscall.h"
+#include <kernel/syscalls.h>
 #include "signal_internal.h"
 
 #define INIT_PID 1
@@ -97,9 +97,8 @@ static int kill_something(int pid, int sig, const struct ksiginfo *info)
 	return ret;
 }
 
-int64_t sys_kill(const struct syscall_args *a)
+int64_t sys_kill(int pid, int sig)
 {
-	int pid = (int)a->a[0], sig = (int)a->a[1];
 	struct process *self = process_current();
 	struct ksiginfo info = { .signo = sig, .code = SI_USER, .pid = self->pid,
 				 .uid = self->cred.uid };
@@ -129,18 +128,16 @@ static struct ksiginfo tkill_info(int sig)
 				  .uid = self->cred.uid };
 }
 
-int64_t sys_tkill(const struct syscall_args *a)
+int64_t sys_tkill(int tid, int sig)
 {
-	int tid = (int)a->a[0], sig = (int)a->a[1];
 	if (tid <= 0)
 		return -EINVAL;
 	struct ksiginfo info = tkill_info(sig);
 	return send_specific(0, tid, sig, &info);
 }
 
-int64_t sys_tgkill(const struct syscall_args *a)
+int64_t sys_tgkill(int tgid, int tid, int sig)
 {
-	int tgid = (int)a->a[0], tid = (int)a->a[1], sig = (int)a->a[2];
 	if (tgid <= 0 || tid <= 0)
 		return -EINVAL;
 	struct ksiginfo info = tkill_info(sig);
@@ -151,10 +148,11 @@ int64_t sys_tgkill(const struct syscall_args *a)
  * Read the caller's siginfo for rt_(tg)sigqueueinfo. Only the sender itself
  * may claim kernel or kill()/tkill() origins (si_code >= 0 or SI_TKILL).
  */
-static int queued_info(vaddr_t uinfo, int sig, int self_id, int target_id, struct ksiginfo *info)
+static int queued_info(const struct siginfo __user *uinfo, int sig, int self_id, int target_id,
+		       struct ksiginfo *info)
 {
 	struct siginfo si;
-	if (copy_from_user(&si, user_ptr(uinfo), sizeof(si)))
+	if (copy_from_user(&si, uinfo, sizeof(si)))
 		return -EFAULT;
 	signal_decode_siginfo(&si, info);
 	info->signo = sig;
@@ -164,11 +162,10 @@ static int queued_info(vaddr_t uinfo, int sig, int self_id, int target_id, struc
 	return 0;
 }
 
-int64_t sys_rt_sigqueueinfo(const struct syscall_args *a)
+int64_t sys_rt_sigqueueinfo(int pid, int sig, const struct siginfo __user *uinfo)
 {
-	int pid = (int)a->a[0], sig = (int)a->a[1];
 	struct ksiginfo info;
-	int err = queued_info(a->a[2], sig, process_current()->pid, pid, &info);
+	int err = queued_info(uinfo, sig, process_current()->pid, pid, &info);
 	if (err)
 		return err;
 	/* POSIX.1b has no process groups here: a pid, or nobody. */
@@ -177,13 +174,12 @@ int64_t sys_rt_sigqueueinfo(const struct syscall_args *a)
 	return kill_something(pid, sig, &info);
 }
 
-int64_t sys_rt_tgsigqueueinfo(const struct syscall_args *a)
+int64_t sys_rt_tgsigqueueinfo(int tgid, int tid, int sig, const struct siginfo __user *uinfo)
 {
-	int tgid = (int)a->a[0], tid = (int)a->a[1], sig = (int)a->a[2];
 	if (tgid <= 0 || tid <= 0)
 		return -EINVAL;
 	struct ksiginfo info;
-	int err = queued_info(a->a[3], sig, thread_current()->tid, tid, &info);
+	int err = queued_info(uinfo, sig, thread_current()->tid, tid, &info);
 	if (err)
 		return err;
 	return send_specific(tgid, tid, sig, &info);

@@ -11,7 +11,7 @@
 #include <kernel/kwait.h>
 #include <kernel/proc.h>
 #include <kernel/signal.h>
-#include "../syscall/syscall.h"
+#include <kernel/syscalls.h>
 #include "signal_internal.h"
 
 /* The flags rt_sigaction keeps; others are cleared so programs can probe for support (Linux 5.11). */
@@ -23,14 +23,12 @@ static bool valid_signal(uint64_t sig)
 	return sig >= 1 && sig <= KERNEL_NSIG;
 }
 
-int64_t sys_rt_sigaction(const struct syscall_args *a)
+int64_t sys_rt_sigaction(uint64_t sig, const struct kernel_sigaction __user *act, struct kernel_sigaction __user *oact, size_t sigsetsize)
 {
-	uint64_t sig = a->a[0];
-	vaddr_t act = a->a[1], oact = a->a[2];
-	if (a->a[3] != sizeof(kernel_sigset_t))
+	if (sigsetsize != sizeof(kernel_sigset_t))
 		return -EINVAL;
 	struct kernel_sigaction new_sa, old_sa;
-	if (act && copy_from_user(&new_sa, user_ptr(act), sizeof(new_sa)))
+	if (act && copy_from_user(&new_sa, act, sizeof(new_sa)))
 		return -EFAULT;
 	if (!valid_signal(sig) || (act && (sig == SIGKILL || sig == SIGSTOP)))
 		return -EINVAL;
@@ -46,22 +44,20 @@ int64_t sys_rt_sigaction(const struct syscall_args *a)
 			signal_flush_locked(p, (int)sig);
 	}
 	signal_unlock(flags);
-	if (oact && copy_to_user(user_ptr(oact), &old_sa, sizeof(old_sa)))
+	if (oact && copy_to_user(oact, &old_sa, sizeof(old_sa)))
 		return -EFAULT;
 	return 0;
 }
 
-int64_t sys_rt_sigprocmask(const struct syscall_args *a)
+int64_t sys_rt_sigprocmask(uint64_t how, const kernel_sigset_t __user *set, kernel_sigset_t __user *oset, size_t sigsetsize)
 {
-	uint64_t how = a->a[0];
-	vaddr_t set = a->a[1], oset = a->a[2];
-	if (a->a[3] != sizeof(kernel_sigset_t))
+	if (sigsetsize != sizeof(kernel_sigset_t))
 		return -EINVAL;
 	struct thread *t = thread_current();
 	kernel_sigset_t old = t->sig.blocked;
 	if (set) {
 		kernel_sigset_t s;
-		if (copy_from_user(&s, user_ptr(set), sizeof(s)))
+		if (copy_from_user(&s, set, sizeof(s)))
 			return -EFAULT;
 		kernel_sigset_t mask;
 		switch (how) {
@@ -79,19 +75,18 @@ int64_t sys_rt_sigprocmask(const struct syscall_args *a)
 		}
 		signal_set_blocked(t, mask);
 	}
-	if (oset && copy_to_user(user_ptr(oset), &old, sizeof(old)))
+	if (oset && copy_to_user(oset, &old, sizeof(old)))
 		return -EFAULT;
 	return 0;
 }
 
-int64_t sys_rt_sigpending(const struct syscall_args *a)
+int64_t sys_rt_sigpending(kernel_sigset_t __user *set, size_t sigsetsize)
 {
-	size_t size = a->a[1];
-	if (size > sizeof(kernel_sigset_t))
+	if (sigsetsize > sizeof(kernel_sigset_t))
 		return -EINVAL;
 	struct thread *t = thread_current();
-	kernel_sigset_t set = signal_pending_set(t) & t->sig.blocked;
-	if (copy_to_user(user_ptr(a->a[0]), &set, size))
+	kernel_sigset_t pending = signal_pending_set(t) & t->sig.blocked;
+	if (copy_to_user(set, &pending, sigsetsize))
 		return -EFAULT;
 	return 0;
 }
@@ -99,12 +94,12 @@ int64_t sys_rt_sigpending(const struct syscall_args *a)
 /* Sleeps with nothing to wake it but a signal (task_wake from the sender). */
 static struct wait_queue signal_sleep_wq;
 
-int64_t sys_rt_sigsuspend(const struct syscall_args *a)
+int64_t sys_rt_sigsuspend(const kernel_sigset_t __user *set, size_t sigsetsize)
 {
-	if (a->a[1] != sizeof(kernel_sigset_t))
+	if (sigsetsize != sizeof(kernel_sigset_t))
 		return -EINVAL;
 	kernel_sigset_t mask;
-	if (copy_from_user(&mask, user_ptr(a->a[0]), sizeof(mask)))
+	if (copy_from_user(&mask, set, sizeof(mask)))
 		return -EFAULT;
 	struct thread *t = thread_current();
 	/* The handler's frame saves the old mask; delivery puts it back if none runs. */
@@ -115,9 +110,8 @@ int64_t sys_rt_sigsuspend(const struct syscall_args *a)
 	return -ERESTARTNOHAND;
 }
 
-int64_t sys_pause(const struct syscall_args *a)
+int64_t sys_pause(void)
 {
-	(void)a;
 	(void)wait_event_interruptible(&signal_sleep_wq, false);
 	return -ERESTARTNOHAND;
 }
@@ -127,20 +121,20 @@ static bool awaited_pending(struct thread *t, kernel_sigset_t mask)
 	return ((t->sig.pending | t->proc->shared_pending) & mask) != 0;
 }
 
-int64_t sys_rt_sigtimedwait(const struct syscall_args *a)
+int64_t sys_rt_sigtimedwait(const kernel_sigset_t __user *set, struct siginfo __user *uinfo,
+			    const struct timespec __user *timeout, size_t sigsetsize)
 {
-	vaddr_t uset = a->a[0], uinfo = a->a[1], uts = a->a[2];
-	if (a->a[3] != sizeof(kernel_sigset_t))
+	if (sigsetsize != sizeof(kernel_sigset_t))
 		return -EINVAL;
 	kernel_sigset_t mask;
-	if (copy_from_user(&mask, user_ptr(uset), sizeof(mask)))
+	if (copy_from_user(&mask, set, sizeof(mask)))
 		return -EFAULT;
 	mask &= ~SIGNAL_UNBLOCKABLE;
 	uint64_t deadline = 0;
 	bool poll = false;
-	if (uts) {
+	if (timeout) {
 		struct timespec ts;
-		if (copy_from_user(&ts, user_ptr(uts), sizeof(ts)))
+		if (copy_from_user(&ts, timeout, sizeof(ts)))
 			return -EFAULT;
 		if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= (int64_t)NSEC_PER_SEC)
 			return -EINVAL;
@@ -174,15 +168,14 @@ int64_t sys_rt_sigtimedwait(const struct syscall_args *a)
 	if (uinfo) {
 		struct siginfo si;
 		signal_encode_siginfo(&info, &si);
-		if (copy_to_user(user_ptr(uinfo), &si, sizeof(si)))
+		if (copy_to_user(uinfo, &si, sizeof(si)))
 			return -EFAULT;
 	}
 	return sig;
 }
 
-int64_t sys_sigaltstack(const struct syscall_args *a)
+int64_t sys_sigaltstack(const struct sigaltstack __user *uss, struct sigaltstack __user *uoss)
 {
-	vaddr_t uss = a->a[0], uoss = a->a[1];
 	struct thread *t = thread_current();
 	vaddr_t sp = user_context_sp(&t->ctx);
 	struct sigaltstack ss, old = {
@@ -191,20 +184,19 @@ int64_t sys_sigaltstack(const struct syscall_args *a)
 		.ss_flags = signal_altstack_flags(&t->sig, sp),
 	};
 	if (uss) {
-		if (copy_from_user(&ss, user_ptr(uss), sizeof(ss)))
+		if (copy_from_user(&ss, uss, sizeof(ss)))
 			return -EFAULT;
 		int err = signal_set_altstack(&t->sig, &ss, sp);
 		if (err)
 			return err;
 	}
-	if (uoss && copy_to_user(user_ptr(uoss), &old, sizeof(old)))
+	if (uoss && copy_to_user(uoss, &old, sizeof(old)))
 		return -EFAULT;
 	return 0;
 }
 
-int64_t sys_rt_sigreturn(const struct syscall_args *a)
+int64_t sys_rt_sigreturn(void)
 {
-	(void)a;
 	struct thread *t = thread_current();
 	if (signal_restore_frame(t)) {
 		struct ksiginfo info = { .signo = SIGSEGV, .code = SI_KERNEL, .forced = true };

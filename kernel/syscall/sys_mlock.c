@@ -27,24 +27,22 @@ static bool can_do_mlock(void)
 	return process_current()->rlim[RLIMIT_MEMLOCK].rlim_cur != 0 || capable_ipc_lock();
 }
 
-int64_t sys_msync(const struct syscall_args *a)
+int64_t sys_msync(vaddr_t addr, size_t len, int flags)
 {
-	return mm_msync(process_current()->mm, a->a[0], a->a[1], (int)a->a[2]);
+	return mm_msync(process_current()->mm, addr, len, flags);
 }
 
 #define MINCORE_CHUNK 512	/* pages per step: the mm lock is dropped to copy out */
 
-int64_t sys_mincore(const struct syscall_args *a)
+int64_t sys_mincore(vaddr_t addr, size_t len, uint8_t __user *vec)
 {
-	vaddr_t start = a->a[0];
-	uint64_t len = a->a[1];
-	vaddr_t uvec = a->a[2];
+	vaddr_t start = addr;
 	if (!IS_ALIGNED(start, PAGE_SIZE))
 		return -EINVAL;
 	if (!user_range_ok(start, len))
 		return -ENOMEM;
 	uint64_t pages = (len >> PAGE_SHIFT) + ((len & (PAGE_SIZE - 1)) != 0);
-	if (!user_range_ok(uvec, pages))
+	if (!user_range_ok(user_addr(vec), pages))
 		return -EFAULT;
 	uint8_t *buf = pages ? kmalloc(MIN(pages, (uint64_t)MINCORE_CHUNK)) : NULL;
 	if (pages && !buf)
@@ -53,10 +51,10 @@ int64_t sys_mincore(const struct syscall_args *a)
 	while (pages && !err) {
 		size_t n = (size_t)MIN(pages, (uint64_t)MINCORE_CHUNK);
 		err = mm_mincore(process_current()->mm, start, n, buf);
-		if (!err && copy_to_user(user_ptr(uvec), buf, n))
+		if (!err && copy_to_user(vec, buf, n))
 			err = -EFAULT;
 		start += n * PAGE_SIZE;
-		uvec += n;
+		vec += n;
 		pages -= n;
 	}
 	kfree(buf);
@@ -70,26 +68,25 @@ static int64_t do_mlock(vaddr_t addr, uint64_t len, bool onfault)
 	return mm_mlock(process_current()->mm, addr, len, memlock_limit(), !onfault);
 }
 
-int64_t sys_mlock(const struct syscall_args *a)
+int64_t sys_mlock(vaddr_t addr, size_t len)
 {
-	return do_mlock(a->a[0], a->a[1], false);
+	return do_mlock(addr, len, false);
 }
 
-int64_t sys_mlock2(const struct syscall_args *a)
+int64_t sys_mlock2(vaddr_t addr, size_t len, uint64_t flags)
 {
-	if (a->a[2] & ~(uint64_t)MLOCK_ONFAULT)
+	if (flags & ~(uint64_t)MLOCK_ONFAULT)
 		return -EINVAL;
-	return do_mlock(a->a[0], a->a[1], a->a[2] & MLOCK_ONFAULT);
+	return do_mlock(addr, len, flags & MLOCK_ONFAULT);
 }
 
-int64_t sys_munlock(const struct syscall_args *a)
+int64_t sys_munlock(vaddr_t addr, size_t len)
 {
-	return mm_munlock(process_current()->mm, a->a[0], a->a[1]);
+	return mm_munlock(process_current()->mm, addr, len);
 }
 
-int64_t sys_mlockall(const struct syscall_args *a)
+int64_t sys_mlockall(uint64_t flags)
 {
-	uint64_t flags = a->a[0];
 	if (!flags || (flags & ~(uint64_t)(MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT)) ||
 	    flags == MCL_ONFAULT)
 		return -EINVAL;
@@ -98,8 +95,7 @@ int64_t sys_mlockall(const struct syscall_args *a)
 	return mm_mlockall(process_current()->mm, (unsigned)flags, memlock_limit());
 }
 
-int64_t sys_munlockall(const struct syscall_args *a)
+int64_t sys_munlockall(void)
 {
-	(void)a;
 	return mm_munlockall(process_current()->mm);
 }

@@ -31,12 +31,12 @@
 #define UMOUNT_NOFOLLOW 8u
 
 /* A user string into a fresh buffer of @max bytes: -EFAULT, or @toolong without a NUL. */
-static int get_string(uint64_t uaddr, size_t max, int toolong, char **out)
+static int get_string(const char __user *uaddr, size_t max, int toolong, char **out)
 {
 	char *buf = kmalloc(max);
 	if (!buf)
 		return -ENOMEM;
-	ssize_t n = strncpy_from_user(buf, user_ptr(uaddr), max);
+	ssize_t n = strncpy_from_user(buf, uaddr, max);
 	if (n < 0 || (size_t)n == max) {
 		kfree(buf);
 		return n < 0 ? (int)n : toolong;
@@ -64,21 +64,22 @@ static void record(const struct vfs_ctx *ctx, const char *source, const char *ta
 	path_put(&p);
 }
 
-int64_t sys_mount(const struct syscall_args *a)
+int64_t sys_mount(const char __user *usource, const char __user *utarget, const char __user *ufstype,
+		  uint64_t flags, const void __user *udata)
 {
-	unsigned long flags = a->a[3];
 	if ((flags & MS_MGC_MSK) == MS_MGC_VAL)
 		flags &= ~MS_MGC_MSK;
 	char *source = NULL, *target = NULL, *fstype = NULL, *data = NULL;
 	int err = 0;
 	/* Linux copies the type, source and options before looking at the target. */
-	if (a->a[2] && (err = get_string(a->a[2], PAGE_SIZE, -EINVAL, &fstype)))
+	if (ufstype && (err = get_string(ufstype, PAGE_SIZE, -EINVAL, &fstype)))
 		goto out;
-	if (a->a[0] && (err = get_string(a->a[0], PAGE_SIZE, -EINVAL, &source)))
+	if (usource && (err = get_string(usource, PAGE_SIZE, -EINVAL, &source)))
 		goto out;
-	if (a->a[4] && (err = get_string(a->a[4], PAGE_SIZE, -EINVAL, &data)))
+	/* The options are a string for every file system Cadre has. */
+	if (udata && (err = get_string(udata, PAGE_SIZE, -EINVAL, &data)))
 		goto out;
-	if ((err = get_string(a->a[1], PATH_MAX, -ENAMETOOLONG, &target)))
+	if ((err = get_string(utarget, PATH_MAX, -ENAMETOOLONG, &target)))
 		goto out;
 	if (!*target) {
 		err = -ENOENT;
@@ -112,15 +113,14 @@ out:
 	return err;
 }
 
-int64_t sys_umount2(const struct syscall_args *a)
+int64_t sys_umount2(const char __user *utarget, uint32_t flags)
 {
-	unsigned flags = (unsigned)a->a[1];
 	if (flags & ~(MNT_FORCE | MNT_DETACH | MNT_EXPIRE | UMOUNT_NOFOLLOW))
 		return -EINVAL;
 	if ((flags & MNT_EXPIRE) && (flags & (MNT_FORCE | MNT_DETACH)))
 		return -EINVAL;
 	char *target = NULL;
-	int err = get_string(a->a[0], PATH_MAX, -ENAMETOOLONG, &target);
+	int err = get_string(utarget, PATH_MAX, -ENAMETOOLONG, &target);
 	if (err)
 		return err;
 	struct vfs_ctx *ctx = &process_current()->fs;

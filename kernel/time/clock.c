@@ -9,7 +9,7 @@
 #include <frame/vm_io.h>
 #include <kernel/ktime.h>
 #include <kernel/proc.h>
-#include "../syscall/syscall.h"
+#include <kernel/syscalls.h>
 
 #define KTIME_SEC_MAX (INT64_MAX / (int64_t)NSEC_PER_SEC)
 
@@ -43,9 +43,9 @@ bool timespec_valid(const struct timespec *t)
 	return t->tv_sec >= 0 && t->tv_nsec >= 0 && t->tv_nsec < (int64_t)NSEC_PER_SEC;
 }
 
-int timespec_from_user(vaddr_t uaddr, struct timespec *out)
+int timespec_from_user(const struct timespec __user *uts, struct timespec *out)
 {
-	if (copy_from_user(out, user_ptr(uaddr), sizeof(*out)))
+	if (copy_from_user(out, uts, sizeof(*out)))
 		return -EFAULT;
 	return timespec_valid(out) ? 0 : -EINVAL;
 }
@@ -147,20 +147,20 @@ uint64_t ktime_abs_to_monotonic(int id, uint64_t abs_ns)
 	return abs_ns;
 }
 
-int64_t sys_clock_gettime(const struct syscall_args *a)
+int64_t sys_clock_gettime(int clock, struct timespec __user *tp)
 {
 	struct timespec ts;
-	int err = ktime_clock_read((int)a->a[0], &ts);
+	int err = ktime_clock_read(clock, &ts);
 	if (err)
 		return err;
-	if (copy_to_user(user_ptr(a->a[1]), &ts, sizeof(ts)))
+	if (copy_to_user(tp, &ts, sizeof(ts)))
 		return -EFAULT;
 	return 0;
 }
 
-int64_t sys_clock_getres(const struct syscall_args *a)
+int64_t sys_clock_getres(int clock, struct timespec __user *tp)
 {
-	int id = (int)a->a[0];
+	int id = clock;
 	struct timespec ts;
 	int err = ktime_clock_read(id, &ts);	/* validates the id, CPU clocks of others included */
 	if (err)
@@ -168,7 +168,7 @@ int64_t sys_clock_getres(const struct syscall_args *a)
 	bool coarse = id == CLOCK_REALTIME_COARSE || id == CLOCK_MONOTONIC_COARSE;
 	/* Linux reports high-resolution clocks at 1 ns, coarse ones at the tick. */
 	ts = (struct timespec){ 0, coarse ? (int64_t)CLOCK_TICK_NS : 1 };
-	if (a->a[1] && copy_to_user(user_ptr(a->a[1]), &ts, sizeof(ts)))
+	if (tp && copy_to_user(tp, &ts, sizeof(ts)))
 		return -EFAULT;
 	return 0;
 }
@@ -178,11 +178,11 @@ static bool may_set_time(void)
 	return process_current()->cred.euid == 0;	/* CAP_SYS_TIME */
 }
 
-int64_t sys_clock_settime(const struct syscall_args *a)
+int64_t sys_clock_settime(int clock, const struct timespec __user *tp)
 {
-	int id = (int)a->a[0];
+	int id = clock;
 	struct timespec ts;
-	if (copy_from_user(&ts, user_ptr(a->a[1]), sizeof(ts)))
+	if (copy_from_user(&ts, tp, sizeof(ts)))
 		return -EFAULT;
 	if (id == CLOCK_PROCESS_CPUTIME_ID || id == CLOCK_THREAD_CPUTIME_ID || id < 0)
 		return id < 0 && ktime_clock_read(id, &(struct timespec){ 0, 0 }) ? -EINVAL : -EPERM;
@@ -195,49 +195,49 @@ int64_t sys_clock_settime(const struct syscall_args *a)
 	return clock_realtime_set(timespec_to_ns(&ts));
 }
 
-int64_t sys_gettimeofday(const struct syscall_args *a)
+int64_t sys_gettimeofday(struct timeval __user *utv, struct timezone __user *utz)
 {
-	if (a->a[0]) {
+	if (utv) {
 		struct timeval tv = ns_to_timeval(clock_realtime_ns());
-		if (copy_to_user(user_ptr(a->a[0]), &tv, sizeof(tv)))
+		if (copy_to_user(utv, &tv, sizeof(tv)))
 			return -EFAULT;
 	}
-	if (a->a[1] && copy_to_user(user_ptr(a->a[1]), &sys_tz, sizeof(sys_tz)))
+	if (utz && copy_to_user(utz, &sys_tz, sizeof(sys_tz)))
 		return -EFAULT;
 	return 0;
 }
 
-int64_t sys_settimeofday(const struct syscall_args *a)
+int64_t sys_settimeofday(const struct timeval __user *utv, const struct timezone __user *utz)
 {
 	struct timeval tv;
 	struct timezone tz;
-	if (a->a[0]) {
-		if (copy_from_user(&tv, user_ptr(a->a[0]), sizeof(tv)))
+	if (utv) {
+		if (copy_from_user(&tv, utv, sizeof(tv)))
 			return -EFAULT;
 		if (tv.tv_sec < 0 || tv.tv_usec < 0 || tv.tv_usec >= (int64_t)(NSEC_PER_SEC / NSEC_PER_USEC) ||
 		    tv.tv_sec >= KTIME_SEC_MAX / 2)
 			return -EINVAL;
 	}
-	if (a->a[1]) {
-		if (copy_from_user(&tz, user_ptr(a->a[1]), sizeof(tz)))
+	if (utz) {
+		if (copy_from_user(&tz, utz, sizeof(tz)))
 			return -EFAULT;
 		if (tz.tz_minuteswest > 15 * 60 || tz.tz_minuteswest < -15 * 60)
 			return -EINVAL;
 	}
 	if (!may_set_time())
 		return -EPERM;
-	if (a->a[1])
+	if (utz)
 		sys_tz = tz;
-	if (a->a[0])
+	if (utv)
 		return clock_realtime_set((uint64_t)tv.tv_sec * NSEC_PER_SEC +
 					  (uint64_t)tv.tv_usec * NSEC_PER_USEC);
 	return 0;
 }
 
-int64_t sys_time(const struct syscall_args *a)
+int64_t sys_time(int64_t __user *tloc)
 {
 	int64_t now = (int64_t)(clock_realtime_ns() / NSEC_PER_SEC);
-	if (a->a[0] && put_user_u64((uint64_t)now, user_ptr(a->a[0])))
+	if (tloc && put_user_u64((uint64_t)now, tloc))
 		return -EFAULT;
 	return now;
 }

@@ -12,7 +12,7 @@
 #include <kernel/ktime.h>
 #include <kernel/proc.h>
 #include <kernel/signal.h>
-#include "../syscall/syscall.h"
+#include <kernel/syscalls.h>
 #include "time_internal.h"
 
 #define USEC_PER_SEC 1000000
@@ -160,9 +160,8 @@ static int itimer_set(int which, const struct itimerval *val, struct itimerval *
 	return 0;
 }
 
-int64_t sys_getitimer(const struct syscall_args *a)
+int64_t sys_getitimer(int which, struct itimerval __user *value)
 {
-	int which = (int)a->a[0];
 	if (which < ITIMER_REAL || which > ITIMER_PROF)
 		return -EINVAL;
 	struct process *p = process_current();
@@ -170,17 +169,16 @@ int64_t sys_getitimer(const struct syscall_args *a)
 	proc_tree_lock();
 	itimer_get(p, proc_extra_find(p, false), which, &v);
 	proc_tree_unlock();
-	if (copy_to_user(user_ptr(a->a[1]), &v, sizeof(v)))
+	if (copy_to_user(value, &v, sizeof(v)))
 		return -EFAULT;
 	return 0;
 }
 
-int64_t sys_setitimer(const struct syscall_args *a)
+int64_t sys_setitimer(int which, const struct itimerval __user *value, struct itimerval __user *ovalue)
 {
-	int which = (int)a->a[0];
 	struct itimerval v = { { 0, 0 }, { 0, 0 } }, old;
 	/* A NULL new value disarms, as Linux still accepts (with a warning). */
-	if (a->a[1] && copy_from_user(&v, user_ptr(a->a[1]), sizeof(v)))
+	if (value && copy_from_user(&v, value, sizeof(v)))
 		return -EFAULT;
 	if (which < ITIMER_REAL || which > ITIMER_PROF)
 		return -EINVAL;
@@ -189,14 +187,13 @@ int64_t sys_setitimer(const struct syscall_args *a)
 	int err = itimer_set(which, &v, &old);
 	if (err)
 		return err;
-	if (a->a[2] && copy_to_user(user_ptr(a->a[2]), &old, sizeof(old)))
+	if (ovalue && copy_to_user(ovalue, &old, sizeof(old)))
 		return -EFAULT;
 	return 0;
 }
 
-int64_t sys_alarm(const struct syscall_args *a)
+int64_t sys_alarm(uint32_t seconds)
 {
-	unsigned seconds = (unsigned)a->a[0];
 	struct itimerval v = { { 0, 0 }, { (int64_t)seconds, 0 } }, old;
 	if (itimer_set(ITIMER_REAL, &v, &old))
 		return 0;

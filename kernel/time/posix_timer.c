@@ -14,7 +14,7 @@
 #include <kernel/ktime.h>
 #include <kernel/proc.h>
 #include <kernel/signal.h>
-#include "../syscall/syscall.h"
+#include <kernel/syscalls.h>
 #include "time_internal.h"
 
 #define POSIX_TIMERS_MAX 1024
@@ -117,9 +117,8 @@ static int check_sigevent(const struct ksigevent *ev)
 	}
 }
 
-int64_t sys_timer_create(const struct syscall_args *a)
+int64_t sys_timer_create(int clock, const struct ksigevent __user *event, int __user *timer_id)
 {
-	int clock = (int)a->a[0];
 	struct timespec probe;
 	if (ktime_clock_read(clock, &probe))
 		return -EINVAL;
@@ -132,8 +131,8 @@ int64_t sys_timer_create(const struct syscall_args *a)
 	    process_current()->cred.euid != 0)
 		return -EPERM;	/* CAP_WAKE_ALARM */
 	struct ksigevent ev = { .sigev_notify = SIGEV_SIGNAL, .sigev_signo = SIGALRM };
-	bool have_ev = a->a[1] != 0;
-	if (have_ev && copy_from_user(&ev, user_ptr(a->a[1]), sizeof(ev)))
+	bool have_ev = event != 0;
+	if (have_ev && copy_from_user(&ev, event, sizeof(ev)))
 		return -EFAULT;
 	ktime_init();
 	struct process *p = process_current();
@@ -164,7 +163,7 @@ int64_t sys_timer_create(const struct syscall_args *a)
 	e->timers = pt;
 	int id = pt->id;
 	proc_tree_unlock();
-	if (put_user_u32((uint32_t)id, user_ptr(a->a[2]))) {
+	if (put_user_u32((uint32_t)id, timer_id)) {
 		proc_tree_lock();
 		struct proc_extra *owner;
 		struct posix_timer *gone = timer_lookup(id, &owner);
@@ -196,69 +195,67 @@ static void timer_read(struct posix_timer *pt, struct itimerspec *out)
 	spin_unlock_irqrestore(&time_lock, flags);
 }
 
-int64_t sys_timer_settime(const struct syscall_args *a)
+int64_t sys_timer_settime(int timer_id, int flags, const struct itimerspec __user *value, struct itimerspec __user *ovalue)
 {
-	int id = (int)a->a[0];
-	int flags = (int)a->a[1];
 	struct itimerspec val, old;
-	if (!a->a[2])
+	if (!value)
 		return -EINVAL;
-	if (copy_from_user(&val, user_ptr(a->a[2]), sizeof(val)))
+	if (copy_from_user(&val, value, sizeof(val)))
 		return -EFAULT;
 	if (!timespec_valid(&val.it_value) || !timespec_valid(&val.it_interval))
 		return -EINVAL;
 	proc_tree_lock();
-	struct posix_timer *pt = timer_lookup(id, NULL);
+	struct posix_timer *pt = timer_lookup(timer_id, NULL);
 	if (!pt) {
 		proc_tree_unlock();
 		return -EINVAL;
 	}
 	timer_read(pt, &old);
-	uint64_t value = timespec_to_ns(&val.it_value);
+	uint64_t first = timespec_to_ns(&val.it_value);
 	unsigned long irq = spin_lock_irqsave(&time_lock);
 	timer_cancel(&pt->timer);
 	pt->fired = 0;
 	pt->interval_ns = timespec_to_ns(&val.it_interval);
-	pt->armed = value != 0;
-	if (value) {
-		pt->deadline_ns = (flags & TIMER_ABSTIME) ? ktime_abs_to_monotonic(pt->clock, value)
-							  : wait_deadline_after(value);
+	pt->armed = first != 0;
+	if (first) {
+		pt->deadline_ns = (flags & TIMER_ABSTIME) ? ktime_abs_to_monotonic(pt->clock, first)
+							  : wait_deadline_after(first);
 		timer_arm(&pt->timer, pt->deadline_ns);
 	}
 	spin_unlock_irqrestore(&time_lock, irq);
 	proc_tree_unlock();
-	if (a->a[3] && copy_to_user(user_ptr(a->a[3]), &old, sizeof(old)))
+	if (ovalue && copy_to_user(ovalue, &old, sizeof(old)))
 		return -EFAULT;
 	return 0;
 }
 
-int64_t sys_timer_gettime(const struct syscall_args *a)
+int64_t sys_timer_gettime(int timer_id, struct itimerspec __user *value)
 {
 	struct itimerspec cur;
 	proc_tree_lock();
-	struct posix_timer *pt = timer_lookup((int)a->a[0], NULL);
+	struct posix_timer *pt = timer_lookup(timer_id, NULL);
 	if (pt)
 		timer_read(pt, &cur);
 	proc_tree_unlock();
 	if (!pt)
 		return -EINVAL;
-	if (copy_to_user(user_ptr(a->a[1]), &cur, sizeof(cur)))
+	if (copy_to_user(value, &cur, sizeof(cur)))
 		return -EFAULT;
 	return 0;
 }
 
-int64_t sys_timer_getoverrun(const struct syscall_args *a)
+int64_t sys_timer_getoverrun(int timer_id)
 {
 	proc_tree_lock();
-	struct posix_timer *pt = timer_lookup((int)a->a[0], NULL);
+	struct posix_timer *pt = timer_lookup(timer_id, NULL);
 	int64_t ret = pt ? (int64_t)pt->overrun : -EINVAL;
 	proc_tree_unlock();
 	return ret;
 }
 
-int64_t sys_timer_delete(const struct syscall_args *a)
+int64_t sys_timer_delete(int timer_id)
 {
-	int id = (int)a->a[0];
+	int id = timer_id;
 	proc_tree_lock();
 	struct proc_extra *e;
 	struct posix_timer *pt = timer_lookup(id, &e);

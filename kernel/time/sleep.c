@@ -13,7 +13,7 @@
 #include <kernel/ktime.h>
 #include <kernel/kwait.h>
 #include <kernel/proc.h>
-#include "../syscall/syscall.h"
+#include <kernel/syscalls.h>
 
 /* Sleep until @deadline_ns (monotonic): 0, or -ERESTARTSYS if a signal came first. */
 static int sleep_until(uint64_t deadline_ns)
@@ -27,7 +27,7 @@ static int sleep_until(uint64_t deadline_ns)
 }
 
 /* Sleep for @req (relative, @deadline_ns computed); write the rest to @rem_uaddr when interrupted. */
-static int64_t do_sleep(uint64_t deadline_ns, bool relative, vaddr_t rem_uaddr)
+static int64_t do_sleep(uint64_t deadline_ns, bool relative, struct timespec __user *rem_uaddr)
 {
 	int ret = sleep_until(deadline_ns);
 	if (ret == 0)
@@ -35,7 +35,7 @@ static int64_t do_sleep(uint64_t deadline_ns, bool relative, vaddr_t rem_uaddr)
 	if (relative && rem_uaddr) {
 		uint64_t now = clock_monotonic_ns();
 		struct timespec rem = ns_to_timespec(deadline_ns > now ? deadline_ns - now : 0);
-		if (copy_to_user(user_ptr(rem_uaddr), &rem, sizeof(rem)))
+		if (copy_to_user(rem_uaddr, &rem, sizeof(rem)))
 			return -EFAULT;
 	}
 	return -ERESTARTNOHAND;
@@ -46,31 +46,29 @@ static uint64_t deadline_after(uint64_t ns)
 	return wait_deadline_after(ns);
 }
 
-int64_t sys_nanosleep(const struct syscall_args *a)
+int64_t sys_nanosleep(const struct timespec __user *req, struct timespec __user *rem)
 {
-	struct timespec req;
-	int err = timespec_from_user(a->a[0], &req);
+	struct timespec ts;
+	int err = timespec_from_user(req, &ts);
 	if (err)
 		return err;
-	return do_sleep(deadline_after(timespec_to_ns(&req)), true, a->a[1]);
+	return do_sleep(deadline_after(timespec_to_ns(&ts)), true, rem);
 }
 
-int64_t sys_clock_nanosleep(const struct syscall_args *a)
+int64_t sys_clock_nanosleep(int clock, int flags, const struct timespec __user *req, struct timespec __user *rem)
 {
-	int id = (int)a->a[0];
-	int flags = (int)a->a[1];
 	struct timespec probe;
-	if (ktime_clock_read(id, &probe))
+	if (ktime_clock_read(clock, &probe))
 		return -EINVAL;
 	/* CPU-time, raw and coarse clocks cannot be slept on (Linux: no nsleep for them). */
-	if (!ktime_clock_is_sleepable(id))
+	if (!ktime_clock_is_sleepable(clock))
 		return -EOPNOTSUPP;
-	struct timespec req;
-	int err = timespec_from_user(a->a[2], &req);
+	struct timespec ts;
+	int err = timespec_from_user(req, &ts);
 	if (err)
 		return err;
-	uint64_t ns = timespec_to_ns(&req);
+	uint64_t ns = timespec_to_ns(&ts);
 	if (flags & TIMER_ABSTIME)
-		return do_sleep(ktime_abs_to_monotonic(id, ns), false, 0);
-	return do_sleep(deadline_after(ns), true, a->a[3]);
+		return do_sleep(ktime_abs_to_monotonic(clock, ns), false, NULL);
+	return do_sleep(deadline_after(ns), true, rem);
 }

@@ -7,17 +7,17 @@
 #include <kernel/ktime.h>
 #include <kernel/mm.h>
 #include <kernel/proc.h>
-#include "../syscall/syscall.h"
+#include <kernel/syscalls.h>
 
 static int64_t ns_to_clock_t(uint64_t ns)
 {
 	return (int64_t)(ns / (NSEC_PER_SEC / USER_HZ));
 }
 
-int64_t sys_times(const struct syscall_args *a)
+int64_t sys_times(struct tms __user *buf)
 {
 	struct process *p = process_current();
-	if (a->a[0]) {
+	if (buf) {
 		proc_tree_lock();
 		struct tms t = {
 			.tms_utime = ns_to_clock_t(ktime_process_cpu_ns(p)),
@@ -27,16 +27,15 @@ int64_t sys_times(const struct syscall_args *a)
 			.tms_cstime = 0,
 		};
 		proc_tree_unlock();
-		if (copy_to_user(user_ptr(a->a[0]), &t, sizeof(t)))
+		if (copy_to_user(buf, &t, sizeof(t)))
 			return -EFAULT;
 	}
 	/* Linux counts from 300 s before the wrap of jiffies; any base will do: boot. */
 	return ns_to_clock_t(clock_monotonic_ns());
 }
 
-int64_t sys_getrusage(const struct syscall_args *a)
+int64_t sys_getrusage(int who, struct rusage __user *uru)
 {
-	int who = (int)a->a[0];
 	struct process *p = process_current();
 	uint64_t ns;
 	switch (who) {
@@ -59,7 +58,7 @@ int64_t sys_getrusage(const struct syscall_args *a)
 	struct rusage ru;
 	memset(&ru, 0, sizeof(ru));
 	ru.ru_utime = ns_to_timeval(ns);
-	if (copy_to_user(user_ptr(a->a[1]), &ru, sizeof(ru)))
+	if (copy_to_user(uru, &ru, sizeof(ru)))
 		return -EFAULT;
 	return 0;
 }

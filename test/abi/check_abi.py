@@ -118,13 +118,14 @@ def check_syscall_list(tmp):
                       if l.startswith("#define __NR_"))
     if linux_count != len(rows):
         return False, ": %d rows, Linux has %d system calls" % (len(rows), linux_count)
-    # The committed dispatch table must be what the list generates.
-    fresh = os.path.join(tmp, "syscall_table.c")
+    # The committed table and prototypes must be what the list generates.
+    fresh = [os.path.join(tmp, "syscall_table.c"), os.path.join(tmp, "syscalls.h")]
     subprocess.run([os.path.join(ROOT, "kit", "gen-syscalls"),
-                    os.path.join(ROOT, "kernel", "syscall", "syscalls.list"), fresh], check=True)
-    committed = os.path.join(ROOT, "kernel", "syscall", "syscall_table.c")
-    if not os.path.exists(committed) or open(fresh).read() != open(committed).read():
-        return False, ": kernel/syscall/syscall_table.c is stale: run make kernel/syscall/syscall_table.c"
+                    os.path.join(ROOT, "kernel", "syscall", "syscalls.list")] + fresh, check=True)
+    for new, rel in zip(fresh, ["kernel/syscall/syscall_table.c", "kernel/include/kernel/syscalls.h"]):
+        committed = os.path.join(ROOT, rel)
+        if not os.path.exists(committed) or open(new).read() != open(committed).read():
+            return False, ": %s is stale: run make %s" % (rel, rel)
     return True, " (%d system calls)" % len(rows)
 
 

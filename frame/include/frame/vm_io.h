@@ -18,14 +18,26 @@
  * caller's context, so call these where sleeping is allowed if the handler
  * may sleep.
  *
- * Services hold user addresses as numbers (vaddr_t, as system calls deliver
- * them) or as __user pointers; user_ptr() turns the first into the second.
+ * Services hold user memory as typed __user pointers (what the system-call
+ * stubs hand the handlers) and user addresses they compute with as numbers
+ * (vaddr_t); user_ptr() and user_addr() turn one into the other, so neither
+ * needs a cast in service code.
  */
 
 /* A system-call argument as a user pointer (never dereference it: use the calls below). */
 static inline void __user *user_ptr(vaddr_t va)
 {
 	return (void __user *)va;
+}
+
+/*
+ * The address a user pointer holds, as a number (alignment checks, futex
+ * keys, addresses kept for later, traces). Harmless: a number reaches
+ * memory again only through user_ptr() and the calls below.
+ */
+static inline vaddr_t user_addr(const void __user *p)
+{
+	return (vaddr_t)p;
 }
 
 /* True if [@va, @va + @len) lies entirely in the user half (no wrap-around). */

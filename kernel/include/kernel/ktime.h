@@ -8,6 +8,7 @@
 #define KERNEL_KTIME_H
 
 #include <abi/time.h>
+#include <frame/compiler.h>
 #include <frame/types.h>
 
 struct process;
@@ -24,7 +25,7 @@ struct timeval ns_to_timeval(uint64_t ns);
 bool timespec_valid(const struct timespec *t);
 
 /* Copy a struct timespec from user memory: 0, -EFAULT, or -EINVAL if not timespec_valid(). */
-int timespec_from_user(vaddr_t uaddr, struct timespec *out);
+int timespec_from_user(const struct timespec __user *uts, struct timespec *out);
 
 /*
  * Read clock @id for the current thread: 0, or -EINVAL for an id Linux does

@@ -32,12 +32,12 @@ struct file *fs_file(int fd)
 	return fd_get(fs_fds(), fd);
 }
 
-int fs_getname(uint64_t uaddr, char **out)
+int fs_getname(const char __user *upath, char **out)
 {
 	char *buf = kmalloc(PATH_MAX);
 	if (!buf)
 		return -ENOMEM;
-	ssize_t n = strncpy_from_user(buf, user_ptr(uaddr), PATH_MAX);
+	ssize_t n = strncpy_from_user(buf, upath, PATH_MAX);
 	if (n < 0 || n >= PATH_MAX) {
 		kfree(buf);
 		return n < 0 ? (int)n : -ENAMETOOLONG;
@@ -51,7 +51,7 @@ void fs_name_free(char *name)
 	kfree(name);
 }
 
-int fs_at_get(int dirfd, uint64_t upath, bool empty_ok, struct fs_at *out)
+int fs_at_get(int dirfd, const char __user *upath, bool empty_ok, struct fs_at *out)
 {
 	out->dir = NULL;
 	out->at = NULL;
@@ -135,7 +135,7 @@ void fs_syscalls_init(void)
 	__atomic_store_n(&done, true, __ATOMIC_RELEASE);
 }
 
-int fs_lookup_at(int dirfd, uint64_t upath, bool follow, bool empty_ok, struct path *out)
+int fs_lookup_at(int dirfd, const char __user *upath, bool follow, bool empty_ok, struct path *out)
 {
 	struct fs_at a;
 	int err = fs_at_get(dirfd, upath, empty_ok, &a);

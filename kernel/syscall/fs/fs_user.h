@@ -6,7 +6,8 @@
 #include <kernel/fdtable.h>
 #include <kernel/file.h>
 #include <kernel/vfs.h>
-#include "../syscall.h"
+#include <frame/compiler.h>
+#include <kernel/syscalls.h>
 
 /* The caller's file-system context, descriptor table and RLIMIT_NOFILE. */
 struct vfs_ctx *fs_ctx(void);
@@ -20,7 +21,7 @@ struct file *fs_file(int fd);
  * A path argument copied in: a PATH_MAX kernel buffer (fs_name_free), or
  * -EFAULT for a bad pointer, -ENAMETOOLONG without a NUL within PATH_MAX.
  */
-int fs_getname(uint64_t uaddr, char **out);
+int fs_getname(const char __user *upath, char **out);
 void fs_name_free(char *name);
 
 /*
@@ -39,7 +40,7 @@ struct fs_at {
  * dirfd under a relative name, -ENOTDIR when it is not a directory (an
  * empty name may name any file).
  */
-int fs_at_get(int dirfd, uint64_t upath, bool empty_ok, struct fs_at *out);
+int fs_at_get(int dirfd, const char __user *upath, bool empty_ok, struct fs_at *out);
 void fs_at_put(struct fs_at *a);
 
 /* Install @f (the caller keeps its reference) at the lowest free fd. */
@@ -52,6 +53,6 @@ void fs_syscalls_init(void);
  * Resolve (@dirfd, @upath) to a referenced path (path_put it): @follow the
  * last symlink, @empty_ok for AT_EMPTY_PATH (the dirfd's own file).
  */
-int fs_lookup_at(int dirfd, uint64_t upath, bool follow, bool empty_ok, struct path *out);
+int fs_lookup_at(int dirfd, const char __user *upath, bool follow, bool empty_ok, struct path *out);
 
 #endif

@@ -27,14 +27,14 @@ bool fs_may_rw(const struct file *f, bool write)
 	return write ? may_write(f) : may_read(f);
 }
 
-int fs_copy_iov(uint64_t uiov, uint64_t cnt, struct fs_iov **out)
+int fs_copy_iov(const struct iovec __user *uiov, uint64_t cnt, struct fs_iov **out)
 {
 	if (cnt > FS_IOV_MAX)
 		return -EINVAL;
 	struct fs_iov *v = kmalloc(sizeof(*v) * (cnt ? cnt : 1));
 	if (!v)
 		return -ENOMEM;
-	if (cnt && copy_from_user(v, user_ptr(uiov), sizeof(*v) * cnt)) {
+	if (cnt && copy_from_user(v, uiov, sizeof(*v) * cnt)) {
 		kfree(v);
 		return -EFAULT;
 	}

@@ -3,7 +3,10 @@
 #define KERNEL_SYSCALL_FS_RW_INTERNAL_H
 
 #include <frame/types.h>
+#include <frame/compiler.h>
 #include <kernel/file.h>
+
+struct iovec;
 
 /* Linux's UIO_MAXIOV. */
 #define FS_IOV_MAX 1024
@@ -24,6 +27,7 @@ ssize_t fs_do_io(struct file *f, const struct fs_iov *iov, size_t cnt, bool writ
 bool fs_may_rw(const struct file *f, bool write);
 
 /* Copy in a user iovec array: 0, -EINVAL (count, lengths), -EFAULT, -ENOMEM; kfree(*out). */
-int fs_copy_iov(uint64_t uiov, uint64_t cnt, struct fs_iov **out);
+int fs_copy_iov(const struct iovec __user *uiov, uint64_t cnt, struct fs_iov **out);
+
 
 #endif

@@ -8,7 +8,7 @@
 #define AT_FLAGS_PATH (AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)
 
 /* Run @op on the inode (@dirfd, @upath) names. */
-static int with_inode_at(int dirfd, uint64_t upath, uint32_t flags,
+static int with_inode_at(int dirfd, const char __user *upath, uint32_t flags,
 			 int (*op)(struct inode *inode, void *arg), void *arg)
 {
 	struct path p;
@@ -39,22 +39,19 @@ static int op_chmod(struct inode *inode, void *arg)
 	return vfs_chmod(fs_ctx()->cred, inode, *(uint32_t *)arg & 07777);
 }
 
-int64_t sys_chmod(const struct syscall_args *a)
+int64_t sys_chmod(const char __user *path, uint32_t mode)
 {
-	uint32_t mode = (uint32_t)a->a[1];
-	return with_inode_at(AT_FDCWD, a->a[0], 0, op_chmod, &mode);
+	return with_inode_at(AT_FDCWD, path, 0, op_chmod, &mode);
 }
 
-int64_t sys_fchmod(const struct syscall_args *a)
+int64_t sys_fchmod(int fd, uint32_t mode)
 {
-	uint32_t mode = (uint32_t)a->a[1];
-	return with_inode_fd((int)a->a[0], op_chmod, &mode);
+	return with_inode_fd(fd, op_chmod, &mode);
 }
 
-int64_t sys_fchmodat(const struct syscall_args *a)
+int64_t sys_fchmodat(int dirfd, const char __user *path, uint32_t mode)
 {
-	uint32_t mode = (uint32_t)a->a[2];
-	return with_inode_at((int)a->a[0], a->a[1], 0, op_chmod, &mode);
+	return with_inode_at(dirfd, path, 0, op_chmod, &mode);
 }
 
 /* ---- chown ---- */
@@ -69,33 +66,33 @@ static int op_chown(struct inode *inode, void *arg)
 	return vfs_chown(fs_ctx()->cred, inode, ids->uid, ids->gid);
 }
 
-static int64_t chown_at(int dirfd, uint64_t upath, uint64_t uid, uint64_t gid, uint32_t flags)
+static int64_t chown_at(int dirfd, const char __user *upath, uint32_t uid, uint32_t gid, uint32_t flags)
 {
 	if (flags & ~(uint32_t)AT_FLAGS_PATH)
 		return -EINVAL;
-	struct ids ids = { (uint32_t)uid, (uint32_t)gid };
+	struct ids ids = { uid, gid };
 	return with_inode_at(dirfd, upath, flags, op_chown, &ids);
 }
 
-int64_t sys_chown(const struct syscall_args *a)
+int64_t sys_chown(const char __user *path, uint32_t uid, uint32_t gid)
 {
-	return chown_at(AT_FDCWD, a->a[0], a->a[1], a->a[2], 0);
+	return chown_at(AT_FDCWD, path, uid, gid, 0);
 }
 
-int64_t sys_lchown(const struct syscall_args *a)
+int64_t sys_lchown(const char __user *path, uint32_t uid, uint32_t gid)
 {
-	return chown_at(AT_FDCWD, a->a[0], a->a[1], a->a[2], AT_SYMLINK_NOFOLLOW);
+	return chown_at(AT_FDCWD, path, uid, gid, AT_SYMLINK_NOFOLLOW);
 }
 
-int64_t sys_fchownat(const struct syscall_args *a)
+int64_t sys_fchownat(int dirfd, const char __user *path, uint32_t uid, uint32_t gid, uint32_t flags)
 {
-	return chown_at((int)a->a[0], a->a[1], a->a[2], a->a[3], (uint32_t)a->a[4]);
+	return chown_at(dirfd, path, uid, gid, flags);
 }
 
-int64_t sys_fchown(const struct syscall_args *a)
+int64_t sys_fchown(int fd, uint32_t uid, uint32_t gid)
 {
-	struct ids ids = { (uint32_t)a->a[1], (uint32_t)a->a[2] };
-	return with_inode_fd((int)a->a[0], op_chown, &ids);
+	struct ids ids = { uid, gid };
+	return with_inode_fd(fd, op_chown, &ids);
 }
 
 /* ---- times ---- */
@@ -106,7 +103,7 @@ static int op_utimens(struct inode *inode, void *arg)
 }
 
 /* @times NULL: now. */
-static int64_t utimens_at(int dirfd, uint64_t upath, struct fs_time *times, uint32_t flags)
+static int64_t utimens_at(int dirfd, const char __user *upath, struct fs_time *times, uint32_t flags)
 {
 	if (flags & ~(uint32_t)AT_FLAGS_PATH)
 		return -EINVAL;
@@ -135,26 +132,26 @@ static int time_from_ts(const struct timespec *ts, struct fs_time *out)
 	return 0;
 }
 
-int64_t sys_utimensat(const struct syscall_args *a)
+int64_t sys_utimensat(int dirfd, const char __user *path, const struct timespec __user *times, uint32_t flags)
 {
 	struct fs_time t[2], *tp = NULL;
-	if (a->a[2]) {
+	if (times) {
 		struct timespec ts[2];
-		if (copy_from_user(ts, user_ptr(a->a[2]), sizeof(ts)))
+		if (copy_from_user(ts, times, sizeof(ts)))
 			return -EFAULT;
 		if (time_from_ts(&ts[0], &t[0]) || time_from_ts(&ts[1], &t[1]))
 			return -EINVAL;
 		tp = t;
 	}
-	return utimens_at((int)a->a[0], a->a[1], tp, (uint32_t)a->a[3]);
+	return utimens_at(dirfd, path, tp, flags);
 }
 
-static int64_t utimes_at(int dirfd, uint64_t upath, uint64_t utv)
+static int64_t utimes_at(int dirfd, const char __user *upath, const struct timeval __user *utv)
 {
 	struct fs_time t[2], *tp = NULL;
 	if (utv) {
 		struct timeval tv[2];
-		if (copy_from_user(tv, user_ptr(utv), sizeof(tv)))
+		if (copy_from_user(tv, utv, sizeof(tv)))
 			return -EFAULT;
 		for (int i = 0; i < 2; i++) {
 			if (tv[i].tv_usec < 0 || tv[i].tv_usec >= 1000000)
@@ -168,30 +165,30 @@ static int64_t utimes_at(int dirfd, uint64_t upath, uint64_t utv)
 	return utimens_at(dirfd, upath, tp, 0);
 }
 
-int64_t sys_utimes(const struct syscall_args *a)
+int64_t sys_utimes(const char __user *path, const struct timeval __user *times)
 {
-	return utimes_at(AT_FDCWD, a->a[0], a->a[1]);
+	return utimes_at(AT_FDCWD, path, times);
 }
 
-int64_t sys_futimesat(const struct syscall_args *a)
+int64_t sys_futimesat(int dirfd, const char __user *path, const struct timeval __user *times)
 {
-	return utimes_at((int)a->a[0], a->a[1], a->a[2]);
+	return utimes_at(dirfd, path, times);
 }
 
-int64_t sys_utime(const struct syscall_args *a)
+int64_t sys_utime(const char __user *path, const struct utimbuf __user *times)
 {
 	struct fs_time t[2], *tp = NULL;
-	if (a->a[1]) {
+	if (times) {
 		int64_t ub[2];	/* struct utimbuf: actime, modtime */
-		if (copy_from_user(ub, user_ptr(a->a[1]), sizeof(ub)))
+		if (copy_from_user(ub, times, sizeof(ub)))
 			return -EFAULT;
 		t[0] = (struct fs_time){ ub[0], 0 };
 		t[1] = (struct fs_time){ ub[1], 0 };
 		tp = t;
 	}
-	if (!a->a[0])
+	if (!path)
 		return -EFAULT;
-	return utimens_at(AT_FDCWD, a->a[0], tp, 0);
+	return utimens_at(AT_FDCWD, path, tp, 0);
 }
 
 /* ---- truncate ---- */
@@ -201,20 +198,18 @@ static int op_truncate(struct inode *inode, void *arg)
 	return vfs_truncate(fs_ctx()->cred, inode, *(int64_t *)arg, true);
 }
 
-int64_t sys_truncate(const struct syscall_args *a)
+int64_t sys_truncate(const char __user *path, int64_t length)
 {
-	int64_t len = (int64_t)a->a[1];
-	if (len < 0)
+	if (length < 0)
 		return -EINVAL;
-	return with_inode_at(AT_FDCWD, a->a[0], 0, op_truncate, &len);
+	return with_inode_at(AT_FDCWD, path, 0, op_truncate, &length);
 }
 
-int64_t sys_ftruncate(const struct syscall_args *a)
+int64_t sys_ftruncate(int fd, int64_t length)
 {
-	int64_t len = (int64_t)a->a[1];
-	if (len < 0)
+	if (length < 0)
 		return -EINVAL;
-	struct file *f = fs_file((int)a->a[0]);
+	struct file *f = fs_file(fd);
 	if (!f)
 		return -EBADF;
 	int err;
@@ -224,7 +219,7 @@ int64_t sys_ftruncate(const struct syscall_args *a)
 	else if (!S_ISREG(f->path.inode->mode) || (acc != O_WRONLY && acc != O_RDWR))
 		err = -EINVAL;
 	else
-		err = vfs_truncate(fs_ctx()->cred, f->path.inode, len, false);
+		err = vfs_truncate(fs_ctx()->cred, f->path.inode, length, false);
 	file_put(f);
 	return err;
 }
@@ -242,7 +237,7 @@ static int op_access(struct inode *inode, void *arg)
 	return vfs_access(aa->cred, inode, aa->mode);
 }
 
-static int64_t access_at(int dirfd, uint64_t upath, uint32_t mode, uint32_t flags)
+static int64_t access_at(int dirfd, const char __user *upath, uint32_t mode, uint32_t flags)
 {
 	if (mode & ~7u)
 		return -EINVAL;
@@ -259,23 +254,23 @@ static int64_t access_at(int dirfd, uint64_t upath, uint32_t mode, uint32_t flag
 			     &aa);
 }
 
-int64_t sys_access(const struct syscall_args *a)
+int64_t sys_access(const char __user *path, uint32_t mode)
 {
-	return access_at(AT_FDCWD, a->a[0], (uint32_t)a->a[1], 0);
+	return access_at(AT_FDCWD, path, mode, 0);
 }
 
-int64_t sys_faccessat(const struct syscall_args *a)
+int64_t sys_faccessat(int dirfd, const char __user *path, uint32_t mode)
 {
-	return access_at((int)a->a[0], a->a[1], (uint32_t)a->a[2], 0);
+	return access_at(dirfd, path, mode, 0);
 }
 
-int64_t sys_faccessat2(const struct syscall_args *a)
+int64_t sys_faccessat2(int dirfd, const char __user *path, uint32_t mode, uint32_t flags)
 {
-	return access_at((int)a->a[0], a->a[1], (uint32_t)a->a[2], (uint32_t)a->a[3]);
+	return access_at(dirfd, path, mode, flags);
 }
 
-int64_t sys_umask(const struct syscall_args *a)
+int64_t sys_umask(uint32_t mask)
 {
 	struct vfs_ctx *ctx = fs_ctx();
-	return __atomic_exchange_n(&ctx->umask, (uint32_t)a->a[0] & 0777, __ATOMIC_ACQ_REL);
+	return __atomic_exchange_n(&ctx->umask, mask & 0777, __ATOMIC_ACQ_REL);
 }

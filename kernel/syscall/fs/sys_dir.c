@@ -9,7 +9,7 @@
 #define DENTS_CHUNK 65536u
 
 /* getdents64 records into a kernel buffer of min(@count, a chunk); then @convert, then out. */
-static int64_t do_getdents(int fd, uint64_t ubuf, uint64_t count, bool legacy)
+static int64_t do_getdents(int fd, void __user *ubuf, uint64_t count, bool legacy)
 {
 	struct file *f = fs_file(fd);
 	if (!f)
@@ -17,7 +17,7 @@ static int64_t do_getdents(int fd, uint64_t ubuf, uint64_t count, bool legacy)
 	int64_t ret;
 	size_t len = (size_t)MIN(count, (uint64_t)DENTS_CHUNK);
 	uint8_t *buf = NULL;
-	if (count && !user_range_ok(ubuf, (size_t)MIN(count, (uint64_t)0x7ffff000))) {
+	if (count && !user_range_ok(user_addr(ubuf), (size_t)MIN(count, (uint64_t)0x7ffff000))) {
 		ret = -EFAULT;
 		goto out;
 	}
@@ -42,7 +42,7 @@ static int64_t do_getdents(int fd, uint64_t ubuf, uint64_t count, bool legacy)
 			off += reclen;
 		}
 	}
-	if (ret > 0 && copy_to_user(user_ptr(ubuf), buf, (size_t)ret))
+	if (ret > 0 && copy_to_user(ubuf, buf, (size_t)ret))
 		ret = -EFAULT;
 out:
 	kfree(buf);
@@ -50,17 +50,17 @@ out:
 	return ret;
 }
 
-int64_t sys_getdents64(const struct syscall_args *a)
+int64_t sys_getdents64(int fd, void __user *dirent, uint32_t count)
 {
-	return do_getdents((int)a->a[0], a->a[1], (uint32_t)a->a[2], false);
+	return do_getdents(fd, dirent, count, false);
 }
 
-int64_t sys_getdents(const struct syscall_args *a)
+int64_t sys_getdents(int fd, void __user *dirent, uint32_t count)
 {
-	return do_getdents((int)a->a[0], a->a[1], (uint32_t)a->a[2], true);
+	return do_getdents(fd, dirent, count, true);
 }
 
-static int64_t mkdir_at(int dirfd, uint64_t upath, uint32_t mode)
+static int64_t mkdir_at(int dirfd, const char __user *upath, uint32_t mode)
 {
 	struct fs_at at;
 	int err = fs_at_get(dirfd, upath, false, &at);
@@ -71,20 +71,20 @@ static int64_t mkdir_at(int dirfd, uint64_t upath, uint32_t mode)
 	return err;
 }
 
-int64_t sys_mkdir(const struct syscall_args *a)
+int64_t sys_mkdir(const char __user *path, uint32_t mode)
 {
-	return mkdir_at(AT_FDCWD, a->a[0], (uint32_t)a->a[1]);
+	return mkdir_at(AT_FDCWD, path, mode);
 }
 
-int64_t sys_mkdirat(const struct syscall_args *a)
+int64_t sys_mkdirat(int dirfd, const char __user *path, uint32_t mode)
 {
-	return mkdir_at((int)a->a[0], a->a[1], (uint32_t)a->a[2]);
+	return mkdir_at(dirfd, path, mode);
 }
 
-int64_t sys_rmdir(const struct syscall_args *a)
+int64_t sys_rmdir(const char __user *path)
 {
 	struct fs_at at;
-	int err = fs_at_get(AT_FDCWD, a->a[0], false, &at);
+	int err = fs_at_get(AT_FDCWD, path, false, &at);
 	if (err)
 		return err;
 	err = vfs_rmdir(fs_ctx(), at.at, at.name);
@@ -116,16 +116,16 @@ static int set_dir(struct path *p, bool root)
 	return 0;
 }
 
-int64_t sys_chdir(const struct syscall_args *a)
+int64_t sys_chdir(const char __user *path)
 {
 	struct path p;
-	int err = fs_lookup_at(AT_FDCWD, a->a[0], true, false, &p);
+	int err = fs_lookup_at(AT_FDCWD, path, true, false, &p);
 	return err ? err : set_dir(&p, false);
 }
 
-int64_t sys_fchdir(const struct syscall_args *a)
+int64_t sys_fchdir(int fd)
 {
-	struct file *f = fs_file((int)a->a[0]);
+	struct file *f = fs_file(fd);
 	if (!f)
 		return -EBADF;
 	struct path p = f->path;
@@ -134,9 +134,9 @@ int64_t sys_fchdir(const struct syscall_args *a)
 	return set_dir(&p, false);
 }
 
-int64_t sys_chroot(const struct syscall_args *a)
+int64_t sys_chroot(const char __user *path)
 {
 	struct path p;
-	int err = fs_lookup_at(AT_FDCWD, a->a[0], true, false, &p);
+	int err = fs_lookup_at(AT_FDCWD, path, true, false, &p);
 	return err ? err : set_dir(&p, true);
 }

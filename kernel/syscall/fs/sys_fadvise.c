@@ -3,11 +3,10 @@
 #include <abi/fcntl.h>
 #include "fs_user.h"
 
-int64_t sys_fadvise64(const struct syscall_args *a)
+int64_t sys_fadvise64(int fd, int64_t offset, int64_t len, int advice)
 {
-	int64_t len = (int64_t)a->a[2];
-	int advice = (int)a->a[3];
-	struct file *f = fs_file((int)a->a[0]);
+	(void)offset;	/* any offset is valid advice, even a negative one (as Linux) */
+	struct file *f = fs_file(fd);
 	if (!f)
 		return -EBADF;
 	int64_t ret = 0;
@@ -24,15 +23,15 @@ int64_t sys_fadvise64(const struct syscall_args *a)
 #define SYNC_FILE_RANGE_VALID (SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE | \
 			       SYNC_FILE_RANGE_WAIT_AFTER)
 
-int64_t sys_sync_file_range(const struct syscall_args *a)
+int64_t sys_sync_file_range(int fd, int64_t offset, int64_t nbytes, uint64_t flags)
 {
-	int64_t off = (int64_t)a->a[1], nbytes = (int64_t)a->a[2];
-	if (a->a[3] & ~(uint64_t)SYNC_FILE_RANGE_VALID)
+	int64_t off = offset;
+	if (flags & ~(uint64_t)SYNC_FILE_RANGE_VALID)
 		return -EINVAL;
 	int64_t end;
 	if (off < 0 || __builtin_add_overflow(off, nbytes, &end) || end < 0 || end < off)
 		return -EINVAL;
-	struct file *f = fs_file((int)a->a[0]);
+	struct file *f = fs_file(fd);
 	if (!f)
 		return -EBADF;
 	uint32_t mode = f->path.inode->mode;

@@ -10,19 +10,19 @@
 
 #define FIOASYNC 0x5452
 
-int64_t sys_dup(const struct syscall_args *a)
+int64_t sys_dup(int fd)
 {
-	return fd_dup(fs_fds(), (int)a->a[0], fs_nofile());
+	return fd_dup(fs_fds(), fd, fs_nofile());
 }
 
-int64_t sys_dup2(const struct syscall_args *a)
+int64_t sys_dup2(int oldfd, int newfd)
 {
-	return fd_dup2(fs_fds(), (int)a->a[0], (int)a->a[1], fs_nofile());
+	return fd_dup2(fs_fds(), oldfd, newfd, fs_nofile());
 }
 
-int64_t sys_dup3(const struct syscall_args *a)
+int64_t sys_dup3(int oldfd, int newfd, uint32_t flags)
 {
-	return fd_dup3(fs_fds(), (int)a->a[0], (int)a->a[1], (uint32_t)a->a[2], fs_nofile());
+	return fd_dup3(fs_fds(), oldfd, newfd, flags, fs_nofile());
 }
 
 static int64_t fcntl_file(struct file *f, int fd, unsigned cmd, uint64_t arg)
@@ -70,10 +70,8 @@ static int64_t fcntl_file(struct file *f, int fd, unsigned cmd, uint64_t arg)
 	}
 }
 
-int64_t sys_fcntl(const struct syscall_args *a)
+int64_t sys_fcntl(int fd, uint32_t cmd, uint64_t arg)
 {
-	int fd = (int)a->a[0];
-	unsigned cmd = (unsigned)a->a[1];
 	struct file *f = fs_file(fd);
 	if (!f)
 		return -EBADF;
@@ -83,7 +81,7 @@ int64_t sys_fcntl(const struct syscall_args *a)
 	    cmd != F_SETFD && cmd != F_GETFL)
 		ret = -EBADF;
 	else
-		ret = fcntl_file(f, fd, cmd, a->a[2]);
+		ret = fcntl_file(f, fd, cmd, arg);
 	file_put(f);
 	return ret;
 }
@@ -125,13 +123,12 @@ static int64_t ioctl_file(struct file *f, int fd, unsigned cmd, uint64_t arg)
 	return -ENOTTY;
 }
 
-int64_t sys_ioctl(const struct syscall_args *a)
+int64_t sys_ioctl(int fd, uint32_t cmd, uint64_t arg)
 {
-	int fd = (int)a->a[0];
 	struct file *f = fs_file(fd);
 	if (!f)
 		return -EBADF;
-	int64_t ret = (f->flags & O_PATH) ? -EBADF : ioctl_file(f, fd, (unsigned)a->a[1], a->a[2]);
+	int64_t ret = (f->flags & O_PATH) ? -EBADF : ioctl_file(f, fd, cmd, arg);
 	file_put(f);
 	return ret;
 }

@@ -149,23 +149,23 @@ static int cwd_path(char *buf, char **start)
 	return err;
 }
 
-int64_t sys_getcwd(const struct syscall_args *a)
+int64_t sys_getcwd(char __user *buf, size_t size)
 {
-	uint64_t ubuf = a->a[0], size = a->a[1];
-	char *buf = kmalloc(PATH_MAX);
-	if (!buf)
+	char *kbuf = kmalloc(PATH_MAX);
+	if (!kbuf)
 		return -ENOMEM;
 	char *start;
-	int64_t ret = cwd_path(buf, &start);
+	int64_t ret = cwd_path(kbuf, &start);
 	if (!ret) {
 		size_t len = strlen(start) + 1;
 		if (len > size)
 			ret = -ERANGE;
-		else if (copy_to_user(user_ptr(ubuf), start, len))
+		else if (copy_to_user(buf, start, len))
 			ret = -EFAULT;
 		else
 			ret = (int64_t)len;
 	}
-	kfree(buf);
+	kfree(kbuf);
+
 	return ret;
 }

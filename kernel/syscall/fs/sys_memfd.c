@@ -5,22 +5,21 @@
 #include <kernel/memfd.h>
 #include "fs_user.h"
 
-int64_t sys_memfd_create(const struct syscall_args *a)
+int64_t sys_memfd_create(const char __user *name, uint64_t flags)
 {
-	unsigned flags = (unsigned)a->a[1];
-	if (a->a[1] & ~(uint64_t)(MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_HUGETLB))
+	if (flags & ~(uint64_t)(MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_HUGETLB))
 		return -EINVAL;
 	/* No hugetlbfs: a huge-page memfd is refused (a limit; Linux would give one). */
 	if (flags & MFD_HUGETLB)
 		return -EINVAL;
-	char name[MEMFD_NAME_MAX + 1];
-	ssize_t n = strncpy_from_user(name, user_ptr(a->a[0]), sizeof(name));
+	char kname[MEMFD_NAME_MAX + 1];
+	ssize_t n = strncpy_from_user(kname, name, sizeof(kname));
 	if (n < 0)
 		return n;
-	if ((size_t)n >= sizeof(name))
+	if ((size_t)n >= sizeof(kname))
 		return -EINVAL;
 	struct file *f;
-	int err = memfd_create_file(fs_ctx()->cred, name, flags & MFD_ALLOW_SEALING, &f);
+	int err = memfd_create_file(fs_ctx()->cred, kname, flags & MFD_ALLOW_SEALING, &f);
 	if (err)
 		return err;
 	int fd = fs_install(f, flags & MFD_CLOEXEC);

@@ -5,7 +5,7 @@
 #include <abi/fcntl.h>
 #include "fs_user.h"
 
-static int64_t unlink_at(int dirfd, uint64_t upath, uint32_t flags)
+static int64_t unlink_at(int dirfd, const char __user *upath, uint32_t flags)
 {
 	if (flags & ~(uint32_t)AT_REMOVEDIR)
 		return -EINVAL;
@@ -19,17 +19,17 @@ static int64_t unlink_at(int dirfd, uint64_t upath, uint32_t flags)
 	return err;
 }
 
-int64_t sys_unlink(const struct syscall_args *a)
+int64_t sys_unlink(const char __user *path)
 {
-	return unlink_at(AT_FDCWD, a->a[0], 0);
+	return unlink_at(AT_FDCWD, path, 0);
 }
 
-int64_t sys_unlinkat(const struct syscall_args *a)
+int64_t sys_unlinkat(int dirfd, const char __user *path, uint32_t flags)
 {
-	return unlink_at((int)a->a[0], a->a[1], (uint32_t)a->a[2]);
+	return unlink_at(dirfd, path, flags);
 }
 
-static int64_t rename_at(int odfd, uint64_t opath, int ndfd, uint64_t npath, uint32_t flags)
+static int64_t rename_at(int odfd, const char __user *opath, int ndfd, const char __user *npath, uint32_t flags)
 {
 	if (flags & ~(uint32_t)(RENAME_NOREPLACE | RENAME_EXCHANGE | RENAME_WHITEOUT))
 		return -EINVAL;
@@ -51,22 +51,22 @@ static int64_t rename_at(int odfd, uint64_t opath, int ndfd, uint64_t npath, uin
 	return err;
 }
 
-int64_t sys_rename(const struct syscall_args *a)
+int64_t sys_rename(const char __user *oldpath, const char __user *newpath)
 {
-	return rename_at(AT_FDCWD, a->a[0], AT_FDCWD, a->a[1], 0);
+	return rename_at(AT_FDCWD, oldpath, AT_FDCWD, newpath, 0);
 }
 
-int64_t sys_renameat(const struct syscall_args *a)
+int64_t sys_renameat(int olddirfd, const char __user *oldpath, int newdirfd, const char __user *newpath)
 {
-	return rename_at((int)a->a[0], a->a[1], (int)a->a[2], a->a[3], 0);
+	return rename_at(olddirfd, oldpath, newdirfd, newpath, 0);
 }
 
-int64_t sys_renameat2(const struct syscall_args *a)
+int64_t sys_renameat2(int olddirfd, const char __user *oldpath, int newdirfd, const char __user *newpath, uint32_t flags)
 {
-	return rename_at((int)a->a[0], a->a[1], (int)a->a[2], a->a[3], (uint32_t)a->a[4]);
+	return rename_at(olddirfd, oldpath, newdirfd, newpath, flags);
 }
 
-static int64_t link_at(int odfd, uint64_t opath, int ndfd, uint64_t npath, uint32_t flags)
+static int64_t link_at(int odfd, const char __user *opath, int ndfd, const char __user *npath, uint32_t flags)
 {
 	if (flags & ~(uint32_t)(AT_SYMLINK_FOLLOW | AT_EMPTY_PATH))
 		return -EINVAL;
@@ -84,17 +84,17 @@ static int64_t link_at(int odfd, uint64_t opath, int ndfd, uint64_t npath, uint3
 	return err;
 }
 
-int64_t sys_link(const struct syscall_args *a)
+int64_t sys_link(const char __user *oldpath, const char __user *newpath)
 {
-	return link_at(AT_FDCWD, a->a[0], AT_FDCWD, a->a[1], 0);
+	return link_at(AT_FDCWD, oldpath, AT_FDCWD, newpath, 0);
 }
 
-int64_t sys_linkat(const struct syscall_args *a)
+int64_t sys_linkat(int olddirfd, const char __user *oldpath, int newdirfd, const char __user *newpath, uint32_t flags)
 {
-	return link_at((int)a->a[0], a->a[1], (int)a->a[2], a->a[3], (uint32_t)a->a[4]);
+	return link_at(olddirfd, oldpath, newdirfd, newpath, flags);
 }
 
-static int64_t symlink_at(uint64_t utarget, int dirfd, uint64_t upath)
+static int64_t symlink_at(const char __user *utarget, int dirfd, const char __user *upath)
 {
 	char *target;
 	int err = fs_getname(utarget, &target);
@@ -110,17 +110,17 @@ static int64_t symlink_at(uint64_t utarget, int dirfd, uint64_t upath)
 	return err;
 }
 
-int64_t sys_symlink(const struct syscall_args *a)
+int64_t sys_symlink(const char __user *target, const char __user *linkpath)
 {
-	return symlink_at(a->a[0], AT_FDCWD, a->a[1]);
+	return symlink_at(target, AT_FDCWD, linkpath);
 }
 
-int64_t sys_symlinkat(const struct syscall_args *a)
+int64_t sys_symlinkat(const char __user *target, int newdirfd, const char __user *linkpath)
 {
-	return symlink_at(a->a[0], (int)a->a[1], a->a[2]);
+	return symlink_at(target, newdirfd, linkpath);
 }
 
-static int64_t readlink_at(int dirfd, uint64_t upath, uint64_t ubuf, int64_t size)
+static int64_t readlink_at(int dirfd, const char __user *upath, char __user *ubuf, int64_t size)
 {
 	if (size <= 0)
 		return -EINVAL;
@@ -132,23 +132,23 @@ static int64_t readlink_at(int dirfd, uint64_t upath, uint64_t ubuf, int64_t siz
 	char *buf = kmalloc(len);
 	int64_t ret = buf ? vfs_readlink(fs_ctx(), at.at, at.name, buf, len) : -ENOMEM;
 	fs_at_put(&at);
-	if (ret > 0 && copy_to_user(user_ptr(ubuf), buf, (size_t)ret))
+	if (ret > 0 && copy_to_user(ubuf, buf, (size_t)ret))
 		ret = -EFAULT;
 	kfree(buf);
 	return ret;
 }
 
-int64_t sys_readlink(const struct syscall_args *a)
+int64_t sys_readlink(const char __user *path, char __user *buf, int bufsiz)
 {
-	return readlink_at(AT_FDCWD, a->a[0], a->a[1], (int32_t)a->a[2]);
+	return readlink_at(AT_FDCWD, path, buf, bufsiz);
 }
 
-int64_t sys_readlinkat(const struct syscall_args *a)
+int64_t sys_readlinkat(int dirfd, const char __user *path, char __user *buf, int bufsiz)
 {
-	return readlink_at((int)a->a[0], a->a[1], a->a[2], (int32_t)a->a[3]);
+	return readlink_at(dirfd, path, buf, bufsiz);
 }
 
-static int64_t mknod_at(int dirfd, uint64_t upath, uint32_t mode, uint32_t dev)
+static int64_t mknod_at(int dirfd, const char __user *upath, uint32_t mode, uint32_t dev)
 {
 	struct fs_at at;
 	int err = fs_at_get(dirfd, upath, false, &at);
@@ -159,12 +159,12 @@ static int64_t mknod_at(int dirfd, uint64_t upath, uint32_t mode, uint32_t dev)
 	return err;
 }
 
-int64_t sys_mknod(const struct syscall_args *a)
+int64_t sys_mknod(const char __user *path, uint32_t mode, uint32_t dev)
 {
-	return mknod_at(AT_FDCWD, a->a[0], (uint32_t)a->a[1], (uint32_t)a->a[2]);
+	return mknod_at(AT_FDCWD, path, mode, dev);
 }
 
-int64_t sys_mknodat(const struct syscall_args *a)
+int64_t sys_mknodat(int dirfd, const char __user *path, uint32_t mode, uint32_t dev)
 {
-	return mknod_at((int)a->a[0], a->a[1], (uint32_t)a->a[2], (uint32_t)a->a[3]);
+	return mknod_at(dirfd, path, mode, dev);
 }

@@ -8,7 +8,7 @@
 #define CLOSE_RANGE_UNSHARE 2u
 #define CLOSE_RANGE_CLOEXEC 4u
 
-static int64_t do_open(int dirfd, uint64_t upath, uint32_t flags, uint32_t mode)
+static int64_t do_open(int dirfd, const char __user *upath, uint32_t flags, uint32_t mode)
 {
 	fs_syscalls_init();
 	/* An unnamed file must be writable (Linux's build_open_flags). */
@@ -30,24 +30,23 @@ static int64_t do_open(int dirfd, uint64_t upath, uint32_t flags, uint32_t mode)
 	return fd;
 }
 
-int64_t sys_open(const struct syscall_args *a)
+int64_t sys_open(const char __user *path, uint32_t flags, uint32_t mode)
 {
-	return do_open(AT_FDCWD, a->a[0], (uint32_t)a->a[1], (uint32_t)a->a[2]);
+	return do_open(AT_FDCWD, path, flags, mode);
 }
 
-int64_t sys_openat(const struct syscall_args *a)
+int64_t sys_openat(int dirfd, const char __user *path, uint32_t flags, uint32_t mode)
 {
-	return do_open((int)a->a[0], a->a[1], (uint32_t)a->a[2], (uint32_t)a->a[3]);
+	return do_open(dirfd, path, flags, mode);
 }
 
-int64_t sys_creat(const struct syscall_args *a)
+int64_t sys_creat(const char __user *path, uint32_t mode)
 {
-	return do_open(AT_FDCWD, a->a[0], O_CREAT | O_WRONLY | O_TRUNC, (uint32_t)a->a[1]);
+	return do_open(AT_FDCWD, path, O_CREAT | O_WRONLY | O_TRUNC, mode);
 }
 
-int64_t sys_close(const struct syscall_args *a)
+int64_t sys_close(int fd)
 {
-	int fd = (int)a->a[0];
 	struct file *f = fs_file(fd);
 	int err = fd_close(fs_fds(), fd);
 	if (f) {
@@ -60,10 +59,8 @@ int64_t sys_close(const struct syscall_args *a)
 	return err;
 }
 
-int64_t sys_close_range(const struct syscall_args *a)
+int64_t sys_close_range(uint32_t first, uint32_t last, uint32_t flags)
 {
-	uint32_t first = (uint32_t)a->a[0], last = (uint32_t)a->a[1];
-	uint32_t flags = (uint32_t)a->a[2];
 	if ((flags & ~(CLOSE_RANGE_UNSHARE | CLOSE_RANGE_CLOEXEC)) || first > last)
 		return -EINVAL;
 	struct fdtable *t = fs_fds();

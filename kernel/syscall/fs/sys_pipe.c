@@ -5,7 +5,7 @@
 #include <kernel/pipe.h>
 #include "fs_user.h"
 
-static int64_t do_pipe(uint64_t ufds, uint32_t flags)
+static int64_t do_pipe(int __user *ufds, uint32_t flags)
 {
 	fs_syscalls_init();
 	if (flags & ~(uint32_t)(O_CLOEXEC | O_NONBLOCK | O_DIRECT))
@@ -18,7 +18,7 @@ static int64_t do_pipe(uint64_t ufds, uint32_t flags)
 	int fds[2] = { fs_install(r, cloexec), -1 };
 	if (fds[0] >= 0)
 		fds[1] = fs_install(w, cloexec);
-	if (fds[0] >= 0 && fds[1] >= 0 && copy_to_user(user_ptr(ufds), fds, sizeof(fds)))
+	if (fds[0] >= 0 && fds[1] >= 0 && copy_to_user(ufds, fds, sizeof(fds)))
 		err = -EFAULT;
 	else if (fds[0] < 0)
 		err = fds[0];
@@ -36,12 +36,12 @@ static int64_t do_pipe(uint64_t ufds, uint32_t flags)
 	return err;
 }
 
-int64_t sys_pipe(const struct syscall_args *a)
+int64_t sys_pipe(int __user *fds)
 {
-	return do_pipe(a->a[0], 0);
+	return do_pipe(fds, 0);
 }
 
-int64_t sys_pipe2(const struct syscall_args *a)
+int64_t sys_pipe2(int __user *fds, uint32_t flags)
 {
-	return do_pipe(a->a[0], (uint32_t)a->a[1]);
+	return do_pipe(fds, flags);
 }

@@ -54,14 +54,14 @@ static void set_blocked(struct thread *t, kernel_sigset_t m)
 	__atomic_store_n(&t->sig.blocked, m, __ATOMIC_RELEASE);
 }
 
-static int mask_begin(uint64_t umask, uint64_t size)
+static int mask_begin(const kernel_sigset_t __user *umask, uint64_t size)
 {
 	if (!umask)
 		return 0;
 	if (size != sizeof(kernel_sigset_t))
 		return -EINVAL;
 	uint64_t m;
-	if (get_user_u64(&m, user_ptr(umask)))
+	if (get_user_u64(&m, umask))
 		return -EFAULT;
 	struct thread *t = thread_current();
 	t->sig.saved_mask = t->sig.blocked;
@@ -71,7 +71,7 @@ static int mask_begin(uint64_t umask, uint64_t size)
 }
 
 /* Unless a signal interrupted the call (its handler must run under the temporary mask), put the mask back. */
-static void mask_end(uint64_t umask, int64_t ret)
+static void mask_end(const kernel_sigset_t __user *umask, int64_t ret)
 {
 	if (!umask)
 		return;
@@ -115,7 +115,7 @@ static int poll_scan(void *arg, struct poll_table *pt)
 	return count;
 }
 
-static int64_t do_poll(uint64_t ufds, uint64_t nfds, uint64_t deadline, bool no_wait)
+static int64_t do_poll(struct pollfd __user *ufds, uint64_t nfds, uint64_t deadline, bool no_wait)
 {
 	fs_syscalls_init();
 	if (nfds > fs_nofile())
@@ -125,7 +125,7 @@ static int64_t do_poll(uint64_t ufds, uint64_t nfds, uint64_t deadline, bool no_
 	if (!c.fds)
 		return -ENOMEM;
 	int64_t ret;
-	if (nfds && copy_from_user(c.fds, user_ptr(ufds), sizeof(struct pollfd) * nfds)) {
+	if (nfds && copy_from_user(c.fds, ufds, sizeof(struct pollfd) * nfds)) {
 		ret = -EFAULT;
 		goto out;
 	}
@@ -135,8 +135,7 @@ static int64_t do_poll(uint64_t ufds, uint64_t nfds, uint64_t deadline, bool no_
 	if (ret >= 0) {
 		for (size_t i = 0; i < c.n; i++) {
 			/* Only revents goes back (Linux writes that field alone). */
-			if (copy_to_user(user_ptr(ufds + i * sizeof(struct pollfd) + 6), &c.fds[i].revents,
-					 2)) {
+			if (copy_to_user(&ufds[i].revents, &c.fds[i].revents, 2)) {
 				ret = -EFAULT;
 				break;
 			}
@@ -147,34 +146,33 @@ out:
 	return ret;
 }
 
-int64_t sys_poll(const struct syscall_args *a)
+int64_t sys_poll(struct pollfd __user *fds, uint32_t nfds, int timeout_ms)
 {
-	int32_t ms = (int32_t)a->a[2];
 	uint64_t deadline = 0;
-	if (ms > 0)
-		deadline = wait_deadline_after((uint64_t)ms * NSEC_PER_MSEC);
-	return do_poll(a->a[0], (uint32_t)a->a[1], deadline, ms == 0);
+	if (timeout_ms > 0)
+		deadline = wait_deadline_after((uint64_t)timeout_ms * NSEC_PER_MSEC);
+	return do_poll(fds, nfds, deadline, timeout_ms == 0);
 }
 
-int64_t sys_ppoll(const struct syscall_args *a)
+int64_t sys_ppoll(struct pollfd __user *fds, uint32_t nfds, struct timespec __user *tsp, const kernel_sigset_t __user *sigmask, size_t sigsetsize)
 {
-	uint64_t uts = a->a[2];
 	struct timespec ts;
 	uint64_t deadline;
 	bool no_wait;
-	if (uts && copy_from_user(&ts, user_ptr(uts), sizeof(ts)))
+	if (tsp && copy_from_user(&ts, tsp, sizeof(ts)))
 		return -EFAULT;
-	int err = ts_deadline(uts ? &ts : NULL, &deadline, &no_wait);
+	int err = ts_deadline(tsp ? &ts : NULL, &deadline, &no_wait);
 	if (err)
 		return err;
-	if ((err = mask_begin(a->a[3], a->a[4])))
+	if ((err = mask_begin(sigmask, sigsetsize)))
 		return err;
-	int64_t ret = do_poll(a->a[0], (uint32_t)a->a[1], deadline, no_wait);
-	mask_end(a->a[3], ret);
-	if (uts && deadline) {
+	int64_t ret = do_poll(fds, nfds, deadline, no_wait);
+	mask_end(sigmask, ret);
+	if (tsp && deadline) {
 		uint64_t left = ret == 0 ? 0 : remaining_ns(deadline);
 		struct timespec r = { (int64_t)(left / NSEC_PER_SEC), (int64_t)(left % NSEC_PER_SEC) };
-		if (copy_to_user(user_ptr(uts), &r, sizeof(r)) && ret == -ERESTARTNOHAND)
+		/* The time left goes back into the caller's timespec (Linux's poll_select_finish). */
+		if (copy_to_user(tsp, &r, sizeof(r)) && ret == -ERESTARTNOHAND)
 			ret = -EINTR;
 	}
 	return ret;
@@ -221,7 +219,7 @@ static int select_scan(void *arg, struct poll_table *pt)
 	return count;
 }
 
-static int64_t do_select(int64_t n, const uint64_t usets[3], uint64_t deadline, bool no_wait)
+static int64_t do_select(int64_t n, uint64_t __user *const usets[3], uint64_t deadline, bool no_wait)
 {
 	fs_syscalls_init();
 	if (n < 0)
@@ -239,7 +237,7 @@ static int64_t do_select(int64_t n, const uint64_t usets[3], uint64_t deadline, 
 		c.out[k] = kmalloc(bytes);
 		if (!c.in[k] || !c.out[k])
 			ret = -ENOMEM;
-		else if (copy_from_user(c.in[k], user_ptr(usets[k]), bytes))
+		else if (copy_from_user(c.in[k], usets[k], bytes))
 			ret = -EFAULT;
 		/* Bits past n in the last word are not asked for. */
 		else if (c.n % 64)
@@ -251,7 +249,7 @@ static int64_t do_select(int64_t n, const uint64_t usets[3], uint64_t deadline, 
 			ret = -ERESTARTNOHAND;
 	}
 	for (int k = 0; k < 3 && ret >= 0; k++)
-		if (c.out[k] && copy_to_user(user_ptr(usets[k]), c.out[k], bytes))
+		if (c.out[k] && copy_to_user(usets[k], c.out[k], bytes))
 			ret = -EFAULT;
 	for (int k = 0; k < 3; k++) {
 		kfree(c.in[k]);
@@ -260,56 +258,56 @@ static int64_t do_select(int64_t n, const uint64_t usets[3], uint64_t deadline, 
 	return ret;
 }
 
-int64_t sys_select(const struct syscall_args *a)
+int64_t sys_select(int n, uint64_t __user *inp, uint64_t __user *outp, uint64_t __user *exp, struct timeval __user *tvp)
 {
-	uint64_t utv = a->a[4];
 	uint64_t deadline = 0;
 	bool no_wait = false;
-	if (utv) {
+	if (tvp) {
 		struct timeval tv;
-		if (copy_from_user(&tv, user_ptr(utv), sizeof(tv)))
+		if (copy_from_user(&tv, tvp, sizeof(tv)))
 			return -EFAULT;
 		if (tv.tv_sec < 0 || tv.tv_usec < 0 || tv.tv_usec >= 1000000)
 			return -EINVAL;
 		struct timespec ts = { tv.tv_sec, tv.tv_usec * 1000 };
 		ts_deadline(&ts, &deadline, &no_wait);
 	}
-	const uint64_t sets[3] = { a->a[1], a->a[2], a->a[3] };
-	int64_t ret = do_select((int32_t)a->a[0], sets, deadline, no_wait);
+	uint64_t __user *const sets[3] = { inp, outp, exp };
+	int64_t ret = do_select(n, sets, deadline, no_wait);
 	/* Linux writes the time left back (0 when it ran out). */
-	if (utv && ret != -EINVAL && ret != -EFAULT) {
+	if (tvp && ret != -EINVAL && ret != -EFAULT) {
 		uint64_t left = (no_wait || ret == 0) ? 0 : remaining_ns(deadline);
 		struct timeval r = { (int64_t)(left / NSEC_PER_SEC),
 				     (int64_t)(left % NSEC_PER_SEC) / 1000 };
-		if (copy_to_user(user_ptr(utv), &r, sizeof(r)) && ret == -ERESTARTNOHAND)
+		if (copy_to_user(tvp, &r, sizeof(r)) && ret == -ERESTARTNOHAND)
 			ret = -EINTR;
 	}
 	return ret;
 }
 
-int64_t sys_pselect6(const struct syscall_args *a)
+int64_t sys_pselect6(int n, uint64_t __user *inp, uint64_t __user *outp, uint64_t __user *exp, struct timespec __user *tsp, const void __user *sig)
 {
-	uint64_t uts = a->a[4], usig = a->a[5];
 	struct timespec ts;
 	uint64_t deadline;
 	bool no_wait;
-	if (uts && copy_from_user(&ts, user_ptr(uts), sizeof(ts)))
+	if (tsp && copy_from_user(&ts, tsp, sizeof(ts)))
 		return -EFAULT;
-	int err = ts_deadline(uts ? &ts : NULL, &deadline, &no_wait);
+	int err = ts_deadline(tsp ? &ts : NULL, &deadline, &no_wait);
 	if (err)
 		return err;
-	uint64_t sig[2] = { 0, 0 };	/* { const sigset_t *ss; size_t ss_len; } */
-	if (usig && copy_from_user(sig, user_ptr(usig), sizeof(sig)))
+	uint64_t usig[2] = { 0, 0 };	/* { const sigset_t *ss; size_t ss_len; } */
+	if (sig && copy_from_user(usig, sig, sizeof(usig)))
 		return -EFAULT;
-	if ((err = mask_begin(sig[0], sig[1])))
+	const kernel_sigset_t __user *umask = user_ptr(usig[0]);
+	if ((err = mask_begin(umask, usig[1])))
 		return err;
-	const uint64_t sets[3] = { a->a[1], a->a[2], a->a[3] };
-	int64_t ret = do_select((int32_t)a->a[0], sets, deadline, no_wait);
-	mask_end(sig[0], ret);
-	if (uts && deadline && ret != -EINVAL && ret != -EFAULT) {
+	uint64_t __user *const sets[3] = { inp, outp, exp };
+	int64_t ret = do_select(n, sets, deadline, no_wait);
+	mask_end(umask, ret);
+	if (tsp && deadline && ret != -EINVAL && ret != -EFAULT) {
 		uint64_t left = ret == 0 ? 0 : remaining_ns(deadline);
 		struct timespec r = { (int64_t)(left / NSEC_PER_SEC), (int64_t)(left % NSEC_PER_SEC) };
-		if (copy_to_user(user_ptr(uts), &r, sizeof(r)) && ret == -ERESTARTNOHAND)
+		if (copy_to_user(tsp, &r, sizeof(r)) && ret == -ERESTARTNOHAND)
+
 			ret = -EINTR;
 	}
 	return ret;

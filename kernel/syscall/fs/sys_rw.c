@@ -6,7 +6,7 @@
 #include "fs_user.h"
 #include "rw_internal.h"
 
-static int64_t rw_one(int fd, uint64_t ubuf, uint64_t len, bool write, int64_t off, bool positional)
+static int64_t rw_one(int fd, vaddr_t ubuf, uint64_t len, bool write, int64_t off, bool positional)
 {
 	struct file *f = fs_file(fd);
 	if (!f)
@@ -28,27 +28,28 @@ static int64_t rw_one(int fd, uint64_t ubuf, uint64_t len, bool write, int64_t o
 	return ret;
 }
 
-int64_t sys_read(const struct syscall_args *a)
+int64_t sys_read(int fd, void __user *buf, size_t count)
 {
-	return rw_one((int)a->a[0], a->a[1], a->a[2], false, -1, false);
+	return rw_one(fd, user_addr(buf), count, false, -1, false);
 }
 
-int64_t sys_write(const struct syscall_args *a)
+int64_t sys_write(int fd, const void __user *buf, size_t count)
 {
-	return rw_one((int)a->a[0], a->a[1], a->a[2], true, -1, false);
+	return rw_one(fd, user_addr(buf), count, true, -1, false);
 }
 
-int64_t sys_pread64(const struct syscall_args *a)
+int64_t sys_pread64(int fd, void __user *buf, size_t count, int64_t pos)
 {
-	return rw_one((int)a->a[0], a->a[1], a->a[2], false, (int64_t)a->a[3], true);
+	return rw_one(fd, user_addr(buf), count, false, pos, true);
 }
 
-int64_t sys_pwrite64(const struct syscall_args *a)
+int64_t sys_pwrite64(int fd, const void __user *buf, size_t count, int64_t pos)
 {
-	return rw_one((int)a->a[0], a->a[1], a->a[2], true, (int64_t)a->a[3], true);
+	return rw_one(fd, user_addr(buf), count, true, pos, true);
 }
 
-static int64_t rw_vec(int fd, uint64_t uiov, uint64_t cnt, bool write, int64_t off, bool positional)
+static int64_t rw_vec(int fd, const struct iovec __user *uiov, uint64_t cnt, bool write, int64_t off,
+		      bool positional)
 {
 	struct file *f = fs_file(fd);
 	if (!f)
@@ -64,63 +65,61 @@ static int64_t rw_vec(int fd, uint64_t uiov, uint64_t cnt, bool write, int64_t o
 	return ret;
 }
 
-int64_t sys_readv(const struct syscall_args *a)
+int64_t sys_readv(int fd, const struct iovec __user *vec, uint64_t vlen)
 {
-	return rw_vec((int)a->a[0], a->a[1], a->a[2], false, -1, false);
+	return rw_vec(fd, vec, vlen, false, -1, false);
 }
 
-int64_t sys_writev(const struct syscall_args *a)
+int64_t sys_writev(int fd, const struct iovec __user *vec, uint64_t vlen)
 {
-	return rw_vec((int)a->a[0], a->a[1], a->a[2], true, -1, false);
+	return rw_vec(fd, vec, vlen, true, -1, false);
 }
 
-/* x86_64 passes the offset whole in pos_l; pos_h is ignored. */
-int64_t sys_preadv(const struct syscall_args *a)
+/* x86_64 passes the offset whole in pos_l; pos_h is ignored (preadv2 and pwritev2 too). */
+int64_t sys_preadv(int fd, const struct iovec __user *vec, uint64_t vlen, int64_t pos)
 {
-	return rw_vec((int)a->a[0], a->a[1], a->a[2], false, (int64_t)a->a[3], true);
+	return rw_vec(fd, vec, vlen, false, pos, true);
 }
 
-int64_t sys_pwritev(const struct syscall_args *a)
+int64_t sys_pwritev(int fd, const struct iovec __user *vec, uint64_t vlen, int64_t pos)
 {
-	return rw_vec((int)a->a[0], a->a[1], a->a[2], true, (int64_t)a->a[3], true);
+	return rw_vec(fd, vec, vlen, true, pos, true);
 }
 
 #define RWF_SUPPORTED 0x1fu	/* HIPRI DSYNC SYNC NOWAIT APPEND: accepted, no effect beyond plain I/O */
 
-int64_t sys_preadv2(const struct syscall_args *a)
+int64_t sys_preadv2(int fd, const struct iovec __user *vec, uint64_t vlen, int64_t pos, uint64_t pos_h, uint32_t flags)
 {
-	if ((uint32_t)a->a[5] & ~RWF_SUPPORTED)
+	(void)pos_h;
+	if (flags & ~RWF_SUPPORTED)
 		return -EOPNOTSUPP;
-	int64_t off = (int64_t)a->a[3];
-	return rw_vec((int)a->a[0], a->a[1], a->a[2], false, off, off != -1);
+	return rw_vec(fd, vec, vlen, false, pos, pos != -1);
 }
 
-int64_t sys_pwritev2(const struct syscall_args *a)
+int64_t sys_pwritev2(int fd, const struct iovec __user *vec, uint64_t vlen, int64_t pos, uint64_t pos_h, uint32_t flags)
 {
-	if ((uint32_t)a->a[5] & ~RWF_SUPPORTED)
+	(void)pos_h;
+	if (flags & ~RWF_SUPPORTED)
 		return -EOPNOTSUPP;
-	int64_t off = (int64_t)a->a[3];
-	return rw_vec((int)a->a[0], a->a[1], a->a[2], true, off, off != -1);
+	return rw_vec(fd, vec, vlen, true, pos, pos != -1);
 }
 
-int64_t sys_lseek(const struct syscall_args *a)
+int64_t sys_lseek(int fd, int64_t offset, uint32_t whence)
 {
-	struct file *f = fs_file((int)a->a[0]);
+	struct file *f = fs_file(fd);
 	if (!f)
 		return -EBADF;
-	unsigned whence = (unsigned)a->a[2];
-	int64_t ret = whence > SEEK_HOLE ? -EINVAL : vfs_lseek(f, (int64_t)a->a[1], (int)whence);
+	int64_t ret = whence > SEEK_HOLE ? -EINVAL : vfs_lseek(f, offset, (int)whence);
 	file_put(f);
 	return ret;
 }
 
 /* sendfile(out, in, offset*, count): through a kernel buffer, like a read then a write. */
-int64_t sys_sendfile(const struct syscall_args *a)
+int64_t sys_sendfile(int out_fd, int in_fd, int64_t __user *offset, size_t count)
 {
-	struct file *out = fs_file((int)a->a[0]);
-	struct file *in = fs_file((int)a->a[1]);
-	uint64_t uoff = a->a[2];
-	size_t count = (size_t)MIN(a->a[3], 0x7ffff000ull);
+	struct file *out = fs_file(out_fd);
+	struct file *in = fs_file(in_fd);
+	count = (size_t)MIN(count, 0x7ffff000ull);
 	int64_t ret = 0;
 	uint8_t *buf = NULL;
 	if (!in || !out) {
@@ -138,9 +137,9 @@ int64_t sys_sendfile(const struct syscall_args *a)
 		goto done;
 	}
 	int64_t off = -1;
-	if (uoff) {
+	if (offset) {
 		uint64_t v;
-		if (get_user_u64(&v, user_ptr(uoff))) {
+		if (get_user_u64(&v, offset)) {
 			ret = -EFAULT;
 			goto done;
 		}
@@ -187,7 +186,8 @@ int64_t sys_sendfile(const struct syscall_args *a)
 	}
 	if (ret == 0)
 		ret = (int64_t)total;
-	if (uoff && ret >= 0 && put_user_u64((uint64_t)off, user_ptr(uoff)))
+	if (offset && ret >= 0 && put_user_u64((uint64_t)off, offset))
+
 		ret = -EFAULT;
 done:
 	kfree(buf);

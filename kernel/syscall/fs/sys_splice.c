@@ -24,16 +24,16 @@ static bool writable(const struct file *f)
 	return !(f->flags & O_PATH) && (acc == O_WRONLY || acc == O_RDWR);
 }
 
-static int get_off(uint64_t uoff, int64_t *out)
+static int get_off(int64_t __user *uoff, int64_t *out)
 {
 	uint64_t v;
-	if (get_user_u64(&v, user_ptr(uoff)))
+	if (get_user_u64(&v, uoff))
 		return -EFAULT;
 	*out = (int64_t)v;
 	return 0;
 }
 
-static int64_t do_splice(struct file *in, uint64_t uoff_in, struct file *out, uint64_t uoff_out,
+static int64_t do_splice(struct file *in, int64_t __user *uoff_in, struct file *out, int64_t __user *uoff_out,
 			 size_t len, unsigned flags)
 {
 	bool ipipe = file_is_pipe(in), opipe = file_is_pipe(out);
@@ -61,7 +61,7 @@ static int64_t do_splice(struct file *in, uint64_t uoff_in, struct file *out, ui
 		if (uoff_out && off_out < 0)
 			return -EINVAL;
 		n = splice_pipe_to_file(in, out, uoff_out ? &off_out : NULL, len, nonblock);
-		if (n > 0 && uoff_out && put_user_u64((uint64_t)off_out, user_ptr(uoff_out)))
+		if (n > 0 && uoff_out && put_user_u64((uint64_t)off_out, uoff_out))
 			return -EFAULT;
 		return n;
 	}
@@ -71,43 +71,42 @@ static int64_t do_splice(struct file *in, uint64_t uoff_in, struct file *out, ui
 		if (uoff_in && off_in < 0)
 			return -EINVAL;
 		n = splice_file_to_pipe(in, uoff_in ? &off_in : NULL, out, len, nonblock);
-		if (n > 0 && uoff_in && put_user_u64((uint64_t)off_in, user_ptr(uoff_in)))
+		if (n > 0 && uoff_in && put_user_u64((uint64_t)off_in, uoff_in))
 			return -EFAULT;
 		return n;
 	}
 	return -EINVAL;	/* neither end is a pipe */
 }
 
-int64_t sys_splice(const struct syscall_args *a)
+int64_t sys_splice(int fd_in, int64_t __user *off_in, int fd_out, int64_t __user *off_out, size_t len, uint64_t flags)
 {
-	size_t len = MIN((size_t)a->a[4], (size_t)SPLICE_MAX_COUNT);
-	unsigned flags = (unsigned)a->a[5];
 	if (!len)
 		return 0;
-	if (a->a[5] & ~(uint64_t)SPLICE_F_ALL)
+	if (flags & ~(uint64_t)SPLICE_F_ALL)
 		return -EINVAL;
-	struct file *in = fs_file((int)a->a[0]);
+	len = MIN(len, (size_t)SPLICE_MAX_COUNT);
+	struct file *in = fs_file(fd_in);
 	if (!in)
 		return -EBADF;
-	struct file *out = fs_file((int)a->a[2]);
-	int64_t ret = out ? do_splice(in, a->a[1], out, a->a[3], len, flags) : -EBADF;
+	struct file *out = fs_file(fd_out);
+	int64_t ret = out ? do_splice(in, off_in, out, off_out, len, flags) : -EBADF;
 	if (out)
 		file_put(out);
 	file_put(in);
 	return ret;
 }
 
-int64_t sys_tee(const struct syscall_args *a)
+int64_t sys_tee(int fd_in, int fd_out, size_t len, uint64_t flags)
 {
-	size_t len = MIN((size_t)a->a[2], (size_t)SPLICE_MAX_COUNT);
-	if (a->a[3] & ~(uint64_t)SPLICE_F_ALL)
+	len = MIN(len, (size_t)SPLICE_MAX_COUNT);
+	if (flags & ~(uint64_t)SPLICE_F_ALL)
 		return -EINVAL;
 	if (!len)
 		return 0;
-	struct file *in = fs_file((int)a->a[0]);
+	struct file *in = fs_file(fd_in);
 	if (!in)
 		return -EBADF;
-	struct file *out = fs_file((int)a->a[1]);
+	struct file *out = fs_file(fd_out);
 	int64_t ret;
 	if (!out)
 		ret = -EBADF;
@@ -116,7 +115,7 @@ int64_t sys_tee(const struct syscall_args *a)
 	else if (!file_is_pipe(in) || !file_is_pipe(out) || in->private_data == out->private_data)
 		ret = -EINVAL;
 	else
-		ret = splice_tee(in, out, len, a->a[3] & SPLICE_F_NONBLOCK);
+		ret = splice_tee(in, out, len, flags & SPLICE_F_NONBLOCK);
 	if (out)
 		file_put(out);
 	file_put(in);
@@ -124,11 +123,11 @@ int64_t sys_tee(const struct syscall_args *a)
 }
 
 /* Limit: SPLICE_F_NONBLOCK is not honoured (the pipe's own O_NONBLOCK is). */
-int64_t sys_vmsplice(const struct syscall_args *a)
+int64_t sys_vmsplice(int fd, const struct iovec __user *iov, uint64_t nr_segs, uint64_t flags)
 {
-	if (a->a[3] & ~(uint64_t)SPLICE_F_ALL)
+	if (flags & ~(uint64_t)SPLICE_F_ALL)
 		return -EINVAL;
-	struct file *f = fs_file((int)a->a[0]);
+	struct file *f = fs_file(fd);
 	if (!f)
 		return -EBADF;
 	int64_t ret;
@@ -136,19 +135,19 @@ int64_t sys_vmsplice(const struct syscall_args *a)
 	struct fs_iov *v = NULL;
 	if (!to_pipe && !readable(f))
 		ret = -EBADF;
-	else if ((ret = fs_copy_iov(a->a[1], a->a[2], &v)) != 0)
+	else if ((ret = fs_copy_iov(iov, nr_segs, &v)) != 0)
 		;
 	else if (!file_is_pipe(f))
 		ret = -EBADF;
 	else
-		ret = fs_do_io(f, v, (size_t)a->a[2], to_pipe, -1);
+		ret = fs_do_io(f, v, (size_t)nr_segs, to_pipe, -1);
 	kfree(v);
 	file_put(f);
 	return ret;
 }
 
-static int64_t do_copy_range(struct file *in, uint64_t uoff_in, struct file *out,
-			     uint64_t uoff_out, size_t len, uint64_t flags)
+static int64_t do_copy_range(struct file *in, int64_t __user *uoff_in, struct file *out,
+			     int64_t __user *uoff_out, size_t len, uint64_t flags)
 {
 	int64_t off_in = 0, off_out = 0;
 	if (uoff_in && get_off(uoff_in, &off_in))
@@ -179,21 +178,22 @@ static int64_t do_copy_range(struct file *in, uint64_t uoff_in, struct file *out
 		return 0;
 	ssize_t n = splice_copy_range(in, uoff_in ? &off_in : NULL, out,
 				      uoff_out ? &off_out : NULL, len);
-	if (n > 0 && uoff_in && put_user_u64((uint64_t)off_in, user_ptr(uoff_in)))
+	if (n > 0 && uoff_in && put_user_u64((uint64_t)off_in, uoff_in))
 		return -EFAULT;
-	if (n > 0 && uoff_out && put_user_u64((uint64_t)off_out, user_ptr(uoff_out)))
+	if (n > 0 && uoff_out && put_user_u64((uint64_t)off_out, uoff_out))
 		return -EFAULT;
 	return n;
 }
 
-int64_t sys_copy_file_range(const struct syscall_args *a)
+int64_t sys_copy_file_range(int fd_in, int64_t __user *off_in, int fd_out, int64_t __user *off_out, size_t len, uint64_t flags)
 {
-	size_t len = MIN((size_t)a->a[4], (size_t)SPLICE_MAX_COUNT);
-	struct file *in = fs_file((int)a->a[0]);
+	len = MIN(len, (size_t)SPLICE_MAX_COUNT);
+	struct file *in = fs_file(fd_in);
+
 	if (!in)
 		return -EBADF;
-	struct file *out = fs_file((int)a->a[2]);
-	int64_t ret = out ? do_copy_range(in, a->a[1], out, a->a[3], len, a->a[5]) : -EBADF;
+	struct file *out = fs_file(fd_out);
+	int64_t ret = out ? do_copy_range(in, off_in, out, off_out, len, flags) : -EBADF;
 	if (out)
 		file_put(out);
 	file_put(in);

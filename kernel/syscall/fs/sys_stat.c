@@ -8,15 +8,15 @@
 #define AT_STATX_SYNC_TYPE 0x6000u
 #define STATX_RESERVED 0x80000000u
 
-static int64_t put_stat(struct inode *inode, uint64_t ubuf)
+static int64_t put_stat(struct inode *inode, struct stat __user *ubuf)
 {
 	struct stat st;
 	memset(&st, 0, sizeof(st));
 	inode_fill_stat(inode, &st);
-	return copy_to_user(user_ptr(ubuf), &st, sizeof(st)) ? -EFAULT : 0;
+	return copy_to_user(ubuf, &st, sizeof(st)) ? -EFAULT : 0;
 }
 
-static int64_t stat_at(int dirfd, uint64_t upath, uint64_t ubuf, uint32_t flags)
+static int64_t stat_at(int dirfd, const char __user *upath, struct stat __user *ubuf, uint32_t flags)
 {
 	if (flags & ~(uint32_t)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | AT_NO_AUTOMOUNT))
 		return -EINVAL;
@@ -30,43 +30,40 @@ static int64_t stat_at(int dirfd, uint64_t upath, uint64_t ubuf, uint32_t flags)
 	return ret;
 }
 
-int64_t sys_stat(const struct syscall_args *a)
+int64_t sys_stat(const char __user *path, struct stat __user *buf)
 {
-	return stat_at(AT_FDCWD, a->a[0], a->a[1], 0);
+	return stat_at(AT_FDCWD, path, buf, 0);
 }
 
-int64_t sys_lstat(const struct syscall_args *a)
+int64_t sys_lstat(const char __user *path, struct stat __user *buf)
 {
-	return stat_at(AT_FDCWD, a->a[0], a->a[1], AT_SYMLINK_NOFOLLOW);
+	return stat_at(AT_FDCWD, path, buf, AT_SYMLINK_NOFOLLOW);
 }
 
-int64_t sys_newfstatat(const struct syscall_args *a)
+int64_t sys_newfstatat(int dirfd, const char __user *path, struct stat __user *buf, uint32_t flags)
 {
-	return stat_at((int)a->a[0], a->a[1], a->a[2], (uint32_t)a->a[3]);
+	return stat_at(dirfd, path, buf, flags);
 }
 
-int64_t sys_fstat(const struct syscall_args *a)
+int64_t sys_fstat(int fd, struct stat __user *buf)
 {
-	struct file *f = fs_file((int)a->a[0]);
+	struct file *f = fs_file(fd);
 	if (!f)
 		return -EBADF;
-	int64_t ret = put_stat(f->path.inode, a->a[1]);
+	int64_t ret = put_stat(f->path.inode, buf);
 	file_put(f);
 	return ret;
 }
 
-int64_t sys_statx(const struct syscall_args *a)
+int64_t sys_statx(int dirfd, const char __user *path, uint32_t flags, uint32_t mask, struct statx __user *buf)
 {
-	int dirfd = (int)a->a[0];
-	uint32_t flags = (uint32_t)a->a[2], mask = (uint32_t)a->a[3];
-	uint64_t ubuf = a->a[4];
 	if (flags & ~(uint32_t)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | AT_NO_AUTOMOUNT |
 				AT_STATX_SYNC_TYPE))
 		return -EINVAL;
 	if ((flags & AT_STATX_SYNC_TYPE) == AT_STATX_SYNC_TYPE || (mask & STATX_RESERVED))
 		return -EINVAL;
 	struct path p;
-	int err = fs_lookup_at(dirfd, a->a[1], !(flags & AT_SYMLINK_NOFOLLOW),
+	int err = fs_lookup_at(dirfd, path, !(flags & AT_SYMLINK_NOFOLLOW),
 			       flags & AT_EMPTY_PATH, &p);
 	if (err)
 		return err;
@@ -74,36 +71,37 @@ int64_t sys_statx(const struct syscall_args *a)
 	memset(&stx, 0, sizeof(stx));
 	inode_fill_statx(p.inode, mask, &stx);
 	path_put(&p);
-	return copy_to_user(user_ptr(ubuf), &stx, sizeof(stx)) ? -EFAULT : 0;
+	return copy_to_user(buf, &stx, sizeof(stx)) ? -EFAULT : 0;
 }
 
-static int64_t put_statfs(struct inode *inode, uint64_t ubuf)
+static int64_t put_statfs(struct inode *inode, struct statfs __user *ubuf)
 {
 	struct statfs s;
 	memset(&s, 0, sizeof(s));
 	int err = vfs_statfs(inode, &s);
 	if (err)
 		return err;
-	return copy_to_user(user_ptr(ubuf), &s, sizeof(s)) ? -EFAULT : 0;
+	return copy_to_user(ubuf, &s, sizeof(s)) ? -EFAULT : 0;
+
 }
 
-int64_t sys_statfs(const struct syscall_args *a)
+int64_t sys_statfs(const char __user *path, struct statfs __user *buf)
 {
 	struct path p;
-	int err = fs_lookup_at(AT_FDCWD, a->a[0], true, false, &p);
+	int err = fs_lookup_at(AT_FDCWD, path, true, false, &p);
 	if (err)
 		return err;
-	int64_t ret = put_statfs(p.inode, a->a[1]);
+	int64_t ret = put_statfs(p.inode, buf);
 	path_put(&p);
 	return ret;
 }
 
-int64_t sys_fstatfs(const struct syscall_args *a)
+int64_t sys_fstatfs(int fd, struct statfs __user *buf)
 {
-	struct file *f = fs_file((int)a->a[0]);
+	struct file *f = fs_file(fd);
 	if (!f)
 		return -EBADF;
-	int64_t ret = put_statfs(f->path.inode, a->a[1]);
+	int64_t ret = put_statfs(f->path.inode, buf);
 	file_put(f);
 	return ret;
 }

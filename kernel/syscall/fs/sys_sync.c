@@ -4,9 +4,8 @@
 #include "fs_lock.h"
 #include "fs_user.h"
 
-int64_t sys_sync(const struct syscall_args *a)
+int64_t sys_sync(void)
 {
-	(void)a;
 	return 0;
 }
 
@@ -21,18 +20,18 @@ static int64_t sync_fd(int fd)
 	return ret;
 }
 
-int64_t sys_syncfs(const struct syscall_args *a)
+int64_t sys_syncfs(int fd)
 {
-	return sync_fd((int)a->a[0]);
+	return sync_fd(fd);
 }
 
-int64_t sys_fsync(const struct syscall_args *a)
+int64_t sys_fsync(int fd)
 {
-	int64_t ret = sync_fd((int)a->a[0]);
+	int64_t ret = sync_fd(fd);
 	if (ret)
 		return ret;
 	/* Linux's fsync on a pipe or socket has no fsync op: EINVAL. */
-	struct file *f = fs_file((int)a->a[0]);
+	struct file *f = fs_file(fd);
 	if (!f)
 		return -EBADF;
 	uint32_t type = f->path.inode->mode & S_IFMT;
@@ -41,17 +40,18 @@ int64_t sys_fsync(const struct syscall_args *a)
 	return ret;
 }
 
-int64_t sys_fdatasync(const struct syscall_args *a)
+int64_t sys_fdatasync(int fd)
 {
-	return sys_fsync(a);
+	return sys_fsync(fd);
+
 }
 
-int64_t sys_flock(const struct syscall_args *a)
+int64_t sys_flock(int fd, uint32_t op)
 {
-	struct file *f = fs_file((int)a->a[0]);
+	struct file *f = fs_file(fd);
 	if (!f)
 		return -EBADF;
-	int64_t ret = (f->flags & O_PATH) ? -EBADF : fs_flock(f, (unsigned)a->a[1]);
+	int64_t ret = (f->flags & O_PATH) ? -EBADF : fs_flock(f, op);
 	file_put(f);
 	return ret;
 }
@@ -61,13 +61,12 @@ int64_t sys_flock(const struct syscall_args *a)
  * so reserving is only growing the size (mode 0); KEEP_SIZE has nothing to
  * do. Other modes (punching, zeroing, collapsing) are not offered yet.
  */
-int64_t sys_fallocate(const struct syscall_args *a)
+int64_t sys_fallocate(int fd, uint32_t mode, int64_t offset, int64_t len)
 {
-	uint32_t mode = (uint32_t)a->a[1];
-	int64_t off = (int64_t)a->a[2], len = (int64_t)a->a[3];
+	int64_t off = offset;
 	if (off < 0 || len <= 0)
 		return -EINVAL;
-	struct file *f = fs_file((int)a->a[0]);
+	struct file *f = fs_file(fd);
 	if (!f)
 		return -EBADF;
 	int64_t ret = 0, end;
