@@ -16,7 +16,9 @@ HOST_OBJS := $(patsubst %.c,$(HOST_OUT)/obj/%.o,$(HOST_SRCS))
 # and the kernel's headers, exactly as in the kernel build.
 HOST_SERVICE_CFLAGS := $(filter-out -Iframe -Iframe/host/include,$(HOST_CFLAGS)) -Ikernel/include
 # kernel/mm: process address spaces (issue 5).
-HOST_SERVICE_SRCS := $(wildcard kernel/fs/*.c kernel/lib/*.c kernel/mm/*.c kernel/tty/*.c) \
+# The system-call handlers (sys_*.c) and what only they use need processes or user memory: not hosted.
+HOST_SERVICE_SRCS := $(filter-out %/sys_fs.c %/locks.c %/rw_engine.c $(wildcard kernel/*/sys_*.c), \
+		$(wildcard kernel/fs/*.c kernel/lib/*.c kernel/mm/*.c kernel/tty/*.c)) \
 	kernel/dev/chrdev.c kernel/dev/mem.c kernel/dev/devtmpfs.c \
 	kernel/procfs/format.c kernel/procfs/sbuf.c kernel/procfs/utsname.c \
 	$(filter-out %_ktest_only.c,$(wildcard test/services/*.c))

@@ -1,4 +1,4 @@
-/* eventfd: a 64-bit counter read and written as 8-byte values (semaphore mode, overflow rules), and eventfd/eventfd2. */
+/* eventfd: a 64-bit counter read and written as 8-byte values (semaphore mode, overflow rules); its calls are in sys_eventfd.c. */
 #include <frame/errno.h>
 #include <frame/heap.h>
 #include <frame/spinlock.h>
@@ -9,8 +9,6 @@
 #include <kernel/anon_inode.h>
 #include <kernel/eventfd.h>
 #include <kernel/poll.h>
-#include <kernel/syscalls.h>
-#include "fd_user.h"
 
 struct eventfd {
 	spinlock_t lock;	/* irq-saving: eventfd_signal may come from anywhere */
@@ -150,27 +148,4 @@ int eventfd_signal(struct file *f, uint64_t n)
 	if (n == UINT64_MAX)
 		return -EINVAL;
 	return add(f->private_data, n);
-}
-
-/* ---- system calls ---- */
-
-static int64_t do_eventfd(uint64_t count, uint64_t flags)
-{
-	if (flags & ~(uint64_t)(EFD_SEMAPHORE | EFD_CLOEXEC | EFD_NONBLOCK))
-		return -EINVAL;
-	struct file *f;
-	int err = eventfd_create((uint32_t)count, (int)flags, &f);
-	if (err)
-		return err;
-	return fdu_install_new(f, flags & EFD_CLOEXEC);
-}
-
-int64_t sys_eventfd(uint64_t count)
-{
-	return do_eventfd(count, 0);
-}
-
-int64_t sys_eventfd2(uint64_t count, uint32_t flags)
-{
-	return do_eventfd(count, flags);
 }

@@ -12,6 +12,7 @@
 #include <kernel/fs.h>
 #include <kernel/mm.h>
 #include <kernel/vfs.h>
+#include <kernel/file_map.h>
 #include "exec_internal.h"
 
 struct exec_file_object {

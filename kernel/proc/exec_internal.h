@@ -8,11 +8,4 @@
 /* A private-mapping object over @f (which it keeps a reference on); NULL when out of memory. */
 struct mm_object *exec_file_object(struct file *f);
 
-/*
- * The object mmap maps for file @f: the file system's shared object when it
- * has one (so MAP_SHARED writes reach the file), else a private snapshot.
- * NULL when out of memory.
- */
-struct mm_object *file_mm_object(struct file *f);
-
 #endif

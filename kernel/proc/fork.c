@@ -15,7 +15,6 @@
 #include <kernel/mm.h>
 #include <kernel/proc.h>
 #include <kernel/signal.h>
-#include <kernel/syscalls.h>
 #include "proc_internal.h"
 
 #define CLONE_SUPPORTED (CSIGNAL | CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | \
@@ -102,7 +101,7 @@ static bool over_nproc_limit(const struct process *p)
 	return n >= limit;
 }
 
-static int64_t do_clone(uint64_t flags, vaddr_t newsp, vaddr_t ptid, vaddr_t ctid, vaddr_t tls)
+int64_t proc_clone(uint64_t flags, vaddr_t newsp, vaddr_t ptid, vaddr_t ctid, vaddr_t tls)
 {
 	struct thread *cur = thread_current();
 	struct process *p = cur->proc;
@@ -197,20 +196,4 @@ static int64_t do_clone(uint64_t flags, vaddr_t newsp, vaddr_t ptid, vaddr_t cti
 	if (c && (flags & CLONE_VFORK))
 		wait_event(&p->vfork_wait, cur->vfork_done);
 	return id;
-}
-
-int64_t sys_clone(uint64_t flags, vaddr_t newsp, vaddr_t parent_tid, vaddr_t child_tid, vaddr_t tls)
-{
-	/* x86_64 order: flags, stack, parent_tid, child_tid, tls. */
-	return do_clone(flags, newsp, parent_tid, child_tid, tls);
-}
-
-int64_t sys_fork(void)
-{
-	return do_clone(SIGCHLD, 0, 0, 0, 0);
-}
-
-int64_t sys_vfork(void)
-{
-	return do_clone(CLONE_VM | CLONE_VFORK | SIGCHLD, 0, 0, 0, 0);
 }

@@ -23,6 +23,12 @@ void process_free(struct process *p);
 
 /* Start @t's task running its user context (thread_loop.c). */
 int thread_start(struct thread *t);
+
+/*
+ * clone(2)'s work (fork and vfork are clone with fixed flags): a new thread,
+ * or a new process when CLONE_THREAD is not given. Returns its id or -errno.
+ */
+int64_t proc_clone(uint64_t flags, vaddr_t newsp, vaddr_t ptid, vaddr_t ctid, vaddr_t tls);
 /* Run @t's user context from the calling task (already set up for it) until it exits. */
 int thread_enter_user(struct thread *t);
 

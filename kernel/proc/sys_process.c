@@ -1,6 +1,7 @@
-/* Process system calls: ids, exit, execve, thread-id bookkeeping, TLS. */
+/* Process system calls: ids, exit, clone/fork/vfork, execve, thread-id bookkeeping, TLS. */
 #include <abi/errno.h>
 #include <abi/fcntl.h>
+#include <abi/sched.h>
 #include <frame/heap.h>
 #include <frame/string.h>
 #include <frame/vm_io.h>
@@ -199,4 +200,20 @@ int64_t sys_execve(const char __user *path, const char __user *const __user *arg
 int64_t sys_execveat(int dirfd, const char __user *path, const char __user *const __user *argv, const char __user *const __user *envp, int flags)
 {
 	return do_execveat(dirfd, path, argv, envp, flags);
+}
+
+int64_t sys_clone(uint64_t flags, vaddr_t newsp, vaddr_t parent_tid, vaddr_t child_tid, vaddr_t tls)
+{
+	/* x86_64 order: flags, stack, parent_tid, child_tid, tls. */
+	return proc_clone(flags, newsp, parent_tid, child_tid, tls);
+}
+
+int64_t sys_fork(void)
+{
+	return proc_clone(SIGCHLD, 0, 0, 0, 0);
+}
+
+int64_t sys_vfork(void)
+{
+	return proc_clone(CLONE_VM | CLONE_VFORK | SIGCHLD, 0, 0, 0, 0);
 }

@@ -152,7 +152,7 @@ static void queue_info(struct sigqueue **q, kernel_sigset_t *pending, int sig,
 	if (already && sig < SIGRTMIN)
 		return;
 	*pending |= SIG_BIT(sig);
-	/* signalfd readers and pollers wait for signals that, blocked, wake no thread (kernel/ipc/signalfd.c). */
+	/* signalfd readers and pollers wait for signals that, blocked, wake no thread (kernel/ipc/sys_signalfd.c). */
 	wait_wake_all(&signal_queued_wq);
 	struct sigqueue *e = kzalloc(sizeof(*e));
 	if (!e)

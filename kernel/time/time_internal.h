@@ -7,6 +7,9 @@
 #include <frame/types.h>
 #include <kernel/ktime.h>
 
+/* The largest second count a nanosecond time can hold (Linux's KTIME_SEC_MAX). */
+#define KTIME_SEC_MAX (INT64_MAX / (int64_t)NSEC_PER_SEC)
+
 struct process;
 
 /* A timer_create() timer. Fields after `timer` change under time_lock. */
@@ -76,5 +79,7 @@ void itimer_deliver(struct process *p, struct proc_extra *e);
 bool itimer_cpu_armed(const struct proc_extra *e);
 void posix_timers_deliver(struct process *p, struct proc_extra *e);
 void posix_timers_free(struct proc_extra *e);
+/* Stop @pt and forget its pending expiries. */
+void posix_timer_disarm(struct posix_timer *pt);
 
 #endif

@@ -22,7 +22,7 @@ struct fs_limit_hooks {
 };
 
 void fs_set_limit_hooks(const struct fs_limit_hooks *hooks);
-/* Installs the process layer's hooks (kernel/syscall/fs/fs_limit_hooks.c). */
+/* Installs the process layer's hooks (kernel/proc/fs_limits.c). */
 void fs_limit_hooks_install(void);
 
 /*

@@ -86,7 +86,7 @@ int signal_send_thread(struct thread *t, int sig, const struct ksiginfo *info);
 
 /*
  * Woken whenever a signal becomes pending anywhere, for signalfd
- * (kernel/ipc/signalfd.c): the signals it reads are blocked, so sending
+ * (kernel/ipc/sys_signalfd.c): the signals it reads are blocked, so sending
  * them wakes no thread. Waiters re-check their own pending sets.
  */
 extern struct wait_queue signal_queued_wq;

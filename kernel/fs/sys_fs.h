@@ -1,6 +1,6 @@
 /* Helpers shared by the file system calls: the caller's context, path arguments, dirfds, descriptors. */
-#ifndef KERNEL_SYSCALL_FS_FS_USER_H
-#define KERNEL_SYSCALL_FS_FS_USER_H
+#ifndef KERNEL_FS_SYS_FS_H
+#define KERNEL_FS_SYS_FS_H
 
 #include <frame/types.h>
 #include <kernel/fdtable.h>

@@ -8,7 +8,7 @@
 #include <kernel/mm.h>
 #include <kernel/proc.h>
 #include <kernel/syscalls.h>
-#include "exec_internal.h"
+#include <kernel/file_map.h>
 
 int64_t sys_brk(vaddr_t brk)
 {

@@ -3,7 +3,7 @@
 #include <frame/vm_io.h>
 #include <abi/fcntl.h>
 #include <kernel/pipe.h>
-#include "fs_user.h"
+#include "sys_fs.h"
 
 static int64_t do_pipe(int __user *ufds, uint32_t flags)
 {

@@ -4,7 +4,7 @@
 #include <frame/string.h>
 #include <frame/vm_io.h>
 #include <abi/fcntl.h>
-#include "fs_user.h"
+#include "sys_fs.h"
 
 #define DENTS_CHUNK 65536u
 

@@ -3,7 +3,7 @@
 #include <frame/vm_io.h>
 #include <abi/mman.h>
 #include <kernel/memfd.h>
-#include "fs_user.h"
+#include "sys_fs.h"
 
 int64_t sys_memfd_create(const char __user *name, uint64_t flags)
 {

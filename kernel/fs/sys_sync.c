@@ -1,8 +1,8 @@
 /* Flushing and whole-file locks: sync/syncfs/fsync/fdatasync (memory file systems: nothing to write back), flock, fallocate. */
 #include <frame/errno.h>
 #include <abi/fcntl.h>
-#include "fs_lock.h"
-#include "fs_user.h"
+#include "locks.h"
+#include "sys_fs.h"
 
 int64_t sys_sync(void)
 {

@@ -2,8 +2,8 @@
 #include <frame/errno.h>
 #include <abi/fcntl.h>
 #include <kernel/proc.h>
-#include "fs_lock.h"
-#include "fs_user.h"
+#include "locks.h"
+#include "sys_fs.h"
 
 #define CLOSE_RANGE_UNSHARE 2u
 #define CLOSE_RANGE_CLOEXEC 4u

@@ -1,7 +1,7 @@
 /* fadvise64 and sync_file_range: argument checks as Linux; tmpfs keeps everything in memory, so advice and syncing have nothing to do. */
 #include <frame/errno.h>
 #include <abi/fcntl.h>
-#include "fs_user.h"
+#include "sys_fs.h"
 
 int64_t sys_fadvise64(int fd, int64_t offset, int64_t len, int advice)
 {

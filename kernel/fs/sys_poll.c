@@ -8,7 +8,7 @@
 #include <kernel/poll.h>
 #include <kernel/proc.h>
 #include <kernel/signal.h>
-#include "fs_user.h"
+#include "sys_fs.h"
 
 #define POLLIN_SET (POLLRDNORM | POLLRDBAND | POLLIN | POLLHUP | POLLERR)
 #define POLLOUT_SET (POLLWRBAND | POLLWRNORM | POLLOUT | POLLERR)

@@ -6,7 +6,7 @@
 #include <abi/resource.h>
 #include <kernel/mm.h>
 #include <kernel/proc.h>
-#include "syscall.h"
+#include <kernel/syscalls.h>
 
 /* CAP_IPC_LOCK: root. */
 static bool capable_ipc_lock(void)

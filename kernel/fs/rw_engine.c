@@ -3,7 +3,7 @@
 #include <frame/heap.h>
 #include <frame/vm_io.h>
 #include <abi/fcntl.h>
-#include "rw_internal.h"
+#include "rw_engine.h"
 
 /* One VFS call moves at most this much; regular files loop, others return after one call. */
 #define RW_CHUNK 65536u

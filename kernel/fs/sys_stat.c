@@ -3,7 +3,7 @@
 #include <frame/string.h>
 #include <frame/vm_io.h>
 #include <abi/fcntl.h>
-#include "fs_user.h"
+#include "sys_fs.h"
 
 #define AT_STATX_SYNC_TYPE 0x6000u
 #define STATX_RESERVED 0x80000000u

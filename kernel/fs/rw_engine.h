@@ -1,6 +1,6 @@
 /* The bounce-buffered I/O engine behind read/write and their vector and positional forms. */
-#ifndef KERNEL_SYSCALL_FS_RW_INTERNAL_H
-#define KERNEL_SYSCALL_FS_RW_INTERNAL_H
+#ifndef KERNEL_FS_RW_ENGINE_H
+#define KERNEL_FS_RW_ENGINE_H
 
 #include <frame/types.h>
 #include <frame/compiler.h>

@@ -3,7 +3,7 @@
 #include <frame/vm_io.h>
 #include <abi/fcntl.h>
 #include <abi/time.h>
-#include "fs_user.h"
+#include "sys_fs.h"
 
 #define AT_FLAGS_PATH (AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)
 

@@ -9,9 +9,8 @@
 #include <frame/vm_io.h>
 #include <kernel/proc.h>
 #include <kernel/procfs.h>
+#include <kernel/syscalls.h>
 #include <kernel/vfs.h>
-
-#include "syscall.h"
 
 /* Linux's MS_* and umount flags (include/uapi/linux/mount.h). */
 #define MS_RDONLY 1ul

@@ -5,8 +5,8 @@
 #include <abi/fcntl.h>
 #include <kernel/pipe.h>
 #include <kernel/splice.h>
-#include "fs_user.h"
-#include "rw_internal.h"
+#include "sys_fs.h"
+#include "rw_engine.h"
 
 #define SPLICE_F_ALL (SPLICE_F_MOVE | SPLICE_F_NONBLOCK | SPLICE_F_MORE | SPLICE_F_GIFT)
 /* Linux's MAX_RW_COUNT. */

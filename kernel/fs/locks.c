@@ -11,7 +11,7 @@
 #include <abi/fcntl.h>
 #include <kernel/kwait.h>
 #include <kernel/proc.h>
-#include "fs_lock.h"
+#include "locks.h"
 
 #define LOCK_SH 1u
 #define LOCK_EX 2u

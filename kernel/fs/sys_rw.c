@@ -3,8 +3,8 @@
 #include <frame/heap.h>
 #include <frame/vm_io.h>
 #include <abi/fcntl.h>
-#include "fs_user.h"
-#include "rw_internal.h"
+#include "sys_fs.h"
+#include "rw_engine.h"
 
 static int64_t rw_one(int fd, vaddr_t ubuf, uint64_t len, bool write, int64_t off, bool positional)
 {

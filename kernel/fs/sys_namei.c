@@ -3,7 +3,7 @@
 #include <frame/heap.h>
 #include <frame/vm_io.h>
 #include <abi/fcntl.h>
-#include "fs_user.h"
+#include "sys_fs.h"
 
 static int64_t unlink_at(int dirfd, const char __user *upath, uint32_t flags)
 {

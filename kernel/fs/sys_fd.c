@@ -5,8 +5,8 @@
 #include <abi/termios.h>
 #include <kernel/memfd.h>
 #include <kernel/pipe.h>
-#include "fs_lock.h"
-#include "fs_user.h"
+#include "locks.h"
+#include "sys_fs.h"
 
 #define FIOASYNC 0x5452
 

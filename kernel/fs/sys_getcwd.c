@@ -7,7 +7,7 @@
 #include <frame/heap.h>
 #include <frame/string.h>
 #include <frame/vm_io.h>
-#include "fs_user.h"
+#include "sys_fs.h"
 
 /* Names of one directory, gathered by iterate(). */
 struct name_list {

@@ -9,7 +9,7 @@
 #include <kernel/proc.h>
 #include <kernel/signal.h>
 #include <kernel/special.h>
-#include "fs_user.h"
+#include "sys_fs.h"
 
 struct vfs_ctx *fs_ctx(void)
 {
