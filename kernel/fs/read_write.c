@@ -137,10 +137,22 @@ static bool can_write(const struct file *f)
 	return !(f->flags & O_PATH) && (acc == O_WRONLY || acc == O_RDWR);
 }
 
+/*
+ * Open for it but without the operation (a timerfd or signalfd written, a
+ * file kind that only polls): EINVAL, as Linux's FMODE_CAN_READ/WRITE.
+ * Every read and write of a file comes through the four functions below.
+ */
+#define CHECK_OP(f, op) \
+	do { \
+		if (!(f)->ops->op) \
+			return -EINVAL; \
+	} while (0)
+
 ssize_t vfs_read(struct file *f, void *buf, size_t len)
 {
 	if (!can_read(f))
 		return -EBADF;
+	CHECK_OP(f, read);
 	len = MIN(len, (size_t)MAX_RW_COUNT);
 	if (!f->ops->positional)
 		return f->ops->read(f, buf, len, &f->pos);
@@ -154,6 +166,7 @@ ssize_t vfs_write(struct file *f, const void *buf, size_t len)
 {
 	if (!can_write(f))
 		return -EBADF;
+	CHECK_OP(f, write);
 	len = MIN(len, (size_t)MAX_RW_COUNT);
 	if (!f->ops->positional)
 		return f->ops->write(f, buf, len, &f->pos);
@@ -167,6 +180,7 @@ ssize_t vfs_pread(struct file *f, void *buf, size_t len, int64_t off)
 {
 	if (!can_read(f))
 		return -EBADF;
+	CHECK_OP(f, read);
 	if (!f->ops->positional)
 		return -ESPIPE;
 	if (off < 0)
@@ -179,6 +193,7 @@ ssize_t vfs_pwrite(struct file *f, const void *buf, size_t len, int64_t off)
 {
 	if (!can_write(f))
 		return -EBADF;
+	CHECK_OP(f, write);
 	if (!f->ops->positional)
 		return -ESPIPE;
 	if (off < 0)

@@ -1,8 +1,11 @@
 /* Guest cases: time and timers — clocks, sleeps, interval timers, POSIX timers, timerfd, times. */
 #include "gt.h"
 
+#include <fcntl.h>
 #include <signal.h>
+#include <sys/sendfile.h>
 #include <sys/time.h>
+#include <sys/uio.h>
 #include <sys/timerfd.h>
 #include <sys/times.h>
 #include <time.h>
@@ -256,6 +259,20 @@ GT_CASE(timerfd_errors, "timerfd_create timerfd_settime")
 	struct itimerspec bad = { { 0, 0 }, { 0, -1 } };
 	ERR(timerfd_settime(fd, 0, &bad, NULL), EINVAL);
 	ERR(timerfd_settime(0, 0, &bad, NULL), EINVAL);
+}
+
+/* Open read-write but not writable: every way of writing says EINVAL (a fuzzer found sendfile's path crashing). */
+GT_CASE(timerfd_write_einval, "write pwrite64 writev sendfile")
+{
+	int fd = (int)OK(timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK));
+	uint64_t n = 1;
+	ERR(write(fd, &n, sizeof(n)), EINVAL);
+	struct iovec iov = { &n, sizeof(n) };
+	ERR(writev(fd, &iov, 1), EINVAL);
+	int in = (int)OK(open("/proc/self/stat", O_RDONLY));
+	ERR(sendfile(fd, in, NULL, 8), EINVAL);
+	close(in);
+	close(fd);
 }
 
 GT_CASE(times_counts, "times")
