@@ -1,4 +1,5 @@
 /* kmalloc/kfree: size-class slabs of single pages, whole page blocks above 2 KiB. */
+#include <frame/errno.h>
 #include <frame/heap.h>
 #include <frame/string.h>
 
@@ -17,11 +18,12 @@ static const uint16_t class_size[] = { 8, 16, 32, 64, 96, 128, 192, 256, 384, 51
 struct slab_cache {
 	struct page_link partial; /* slabs with at least one free object */
 	uint64_t pages;
+	uint64_t live;            /* objects handed out and not yet kfree'd */
 };
 
 static struct slab_cache caches[NCLASSES];
 static bool caches_ready;
-static uint64_t large_pages, live_bytes;
+static uint64_t large_pages, large_live, live_bytes;
 static struct mm_lock heap_lock = MM_LOCK_INIT("heap");
 
 static unsigned size_to_class(size_t size)
@@ -110,6 +112,7 @@ static void *slab_alloc(size_t size)
 	if (!p->slab_free)
 		link_del(&p->link);
 	live_bytes += class_size[c];
+	sc->live++;
 	mm_lock_release(&heap_lock);
 	mm_hook_unpoison(obj, size);
 	return obj;
@@ -133,6 +136,8 @@ static void slab_free(struct page *p, const void *ptr, size_t size)
 	p->slab_free = base + off;
 	p->slab_inuse--;
 	live_bytes -= size;
+	if (size)
+		sc->live--;
 	if (was_full)
 		link_add(&sc->partial, &p->link);
 	/* Keep one empty slab per class so alloc/free pairs do not thrash pages. */
@@ -160,6 +165,7 @@ static void *large_alloc(size_t size)
 	void *va = page_to_virt(p);
 	mm_lock_acquire(&heap_lock);
 	large_pages += 1UL << order;
+	large_live++;
 	live_bytes += size;
 	mm_lock_release(&heap_lock);
 	/* Past the request is off limits, as for slab objects. */
@@ -239,6 +245,7 @@ void kfree(const void *ptr)
 			return;
 		mm_lock_acquire(&heap_lock);
 		live_bytes -= class_size[p->slab_class];
+		caches[p->slab_class].live--;
 		mm_lock_release(&heap_lock);
 		if (evict)
 			quarantine_release(evict);
@@ -253,6 +260,7 @@ void kfree(const void *ptr)
 		panic("kfree(%p): inside a large allocation", ptr);
 	mm_lock_acquire(&heap_lock);
 	large_pages -= 1UL << p->order;
+	large_live--;
 	live_bytes -= p->large_size;
 	mm_lock_release(&heap_lock);
 	p->flags &= (uint8_t)~PG_LARGE;
@@ -281,9 +289,30 @@ void *krealloc(void *ptr, size_t size)
 void heap_stats(struct mem_stats *out)
 {
 	mm_lock_acquire(&heap_lock);
-	for (unsigned c = 0; c < NCLASSES; c++)
+	for (unsigned c = 0; c < NCLASSES; c++) {
 		out->heap_slab_pages += caches[c].pages;
+		out->heap_objects += caches[c].live;
+	}
 	out->heap_large_pages = large_pages;
+	out->heap_objects += large_live;
 	out->heap_bytes = live_bytes;
 	mm_lock_release(&heap_lock);
+}
+
+unsigned heap_class_count(void)
+{
+	return NCLASSES;
+}
+
+int heap_class_stats(unsigned index, struct heap_class_stats *out)
+{
+	if (index >= NCLASSES)
+		return -EINVAL;
+	mm_lock_acquire(&heap_lock);
+	out->object_size = class_size[index];
+	out->live_objects = caches[index].live;
+	out->pages = caches[index].pages;
+	out->objects_per_page = PAGE_SIZE / class_size[index];
+	mm_lock_release(&heap_lock);
+	return 0;
 }

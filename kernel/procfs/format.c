@@ -12,7 +12,8 @@ static void kb_line(struct sbuf *b, const char *label, uint64_t kb)
 	sbuf_printf(b, "%-16s%8llu kB\n", label, (unsigned long long)kb);
 }
 
-void format_meminfo(struct sbuf *b, const struct mem_stats *m, uint64_t cached_pages)
+void format_meminfo(struct sbuf *b, const struct mem_stats *m, uint64_t cached_pages,
+		    uint64_t kernel_stack_bytes)
 {
 	uint64_t slab = m->heap_slab_pages + m->heap_large_pages;
 	kb_line(b, "MemTotal:", KB(m->total_pages));
@@ -41,7 +42,7 @@ void format_meminfo(struct sbuf *b, const struct mem_stats *m, uint64_t cached_p
 	kb_line(b, "Slab:", KB(slab));
 	kb_line(b, "SReclaimable:", 0);
 	kb_line(b, "SUnreclaim:", KB(slab));
-	kb_line(b, "KernelStack:", 0);
+	kb_line(b, "KernelStack:", kernel_stack_bytes / 1024);
 	kb_line(b, "PageTables:", KB(m->pgtable_pages));
 	kb_line(b, "NFS_Unstable:", 0);
 	kb_line(b, "Bounce:", 0);

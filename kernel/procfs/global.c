@@ -2,7 +2,10 @@
 #include <frame/boot.h>
 #include <frame/clock.h>
 #include <frame/errno.h>
+#include <frame/heap.h>
+#include <frame/log.h>
 #include <frame/page.h>
+#include <frame/string.h>
 #include <frame/sched.h>
 #include <frame/task.h>
 #include <kernel/proc.h>
@@ -82,6 +85,29 @@ static const char *const fs_names[] = {
 	"sysfs", "tmpfs", "devtmpfs", "proc", "ramfs", "devpts", "pipefs", "sockfs", "mqueue",
 };
 
+/*
+ * Linux's slabinfo 2.1 layout, one line per kmalloc size class: there are
+ * no named caches. Large allocations (whole pages) have no line, as in Linux.
+ */
+static void gen_slabinfo(struct sbuf *b)
+{
+	sbuf_printf(b, "slabinfo - version: 2.1\n# name            <active_objs> <num_objs> <objsize> "
+		    "<objperslab> <pagesperslab> : tunables <limit> <batchcount> <sharedfactor> "
+		    ": slabdata <active_slabs> <num_slabs> <sharedavail>\n");
+	for (unsigned i = 0; i < heap_class_count(); i++) {
+		struct heap_class_stats s;
+		if (heap_class_stats(i, &s))
+			break;
+		char name[24];
+		snprintf(name, sizeof(name), "kmalloc-%zu", s.object_size);
+		sbuf_printf(b, "%-17s %6llu %6llu %6zu %4llu %4d : tunables %4d %4d %4d : slabdata %6llu %6llu %6d\n",
+			    name, (unsigned long long)s.live_objects,
+			    (unsigned long long)(s.pages * s.objects_per_page), s.object_size,
+			    (unsigned long long)s.objects_per_page, 1, 0, 0, 0,
+			    (unsigned long long)s.pages, (unsigned long long)s.pages, 0);
+	}
+}
+
 int procfs_gen_global(enum pkind kind, struct sbuf *b)
 {
 	struct mem_stats m;
@@ -90,7 +116,10 @@ int procfs_gen_global(enum pkind kind, struct sbuf *b)
 	switch (kind) {
 	case K_MEMINFO:
 		mem_stats(&m);
-		format_meminfo(b, &m, 0);
+		format_meminfo(b, &m, 0, (uint64_t)task_count() * TASK_STACK_SIZE);
+		return 0;
+	case K_SLABINFO:
+		gen_slabinfo(b);
 		return 0;
 	case K_CPUINFO:
 		gen_cpuinfo(b);

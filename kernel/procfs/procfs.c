@@ -49,6 +49,7 @@ static const struct pentry root_entries[] = {
 	{ "filesystems", K_FILESYSTEMS, S_IFREG | 0444 },
 	{ "version", K_VERSION, S_IFREG | 0444 },
 	{ "cmdline", K_CMDLINE, S_IFREG | 0444 },
+	{ "slabinfo", K_SLABINFO, S_IFREG | 0400 },
 	{ "sys", K_SYS, S_IFDIR | 0555 },
 };
 static const struct pentry sys_entries[] = {

@@ -26,7 +26,8 @@ char *sbuf_reserve(struct sbuf *b, size_t n);
 /* ---- formatters over plain numbers (format.c, host-tested) ---- */
 
 /* /proc/meminfo from a frame snapshot; @cached_pages: page-cache/tmpfs pages (Cached, Shmem). */
-void format_meminfo(struct sbuf *b, const struct mem_stats *m, uint64_t cached_pages);
+void format_meminfo(struct sbuf *b, const struct mem_stats *m, uint64_t cached_pages,
+		    uint64_t kernel_stack_bytes);
 /* /proc/uptime: seconds up and idle, two decimals. */
 void format_uptime(struct sbuf *b, uint64_t up_ns, uint64_t idle_ns);
 /* /proc/loadavg: Cadre keeps no load average: 0.00, and the running/total and last pid fields. */
@@ -71,7 +72,7 @@ void mounts_format(struct sbuf *b, const struct path *root);
 
 enum pkind {
 	K_ROOT, K_SELF, K_MOUNTS_LINK, K_MEMINFO, K_CPUINFO, K_UPTIME, K_LOADAVG, K_STAT,
-	K_FILESYSTEMS, K_VERSION, K_CMDLINE,
+	K_FILESYSTEMS, K_VERSION, K_CMDLINE, K_SLABINFO,
 	K_SYS, K_SYS_KERNEL, K_SYS_FS, K_SYS_PIDMAX, K_SYS_OSTYPE, K_SYS_OSRELEASE,
 	K_SYS_VERSION, K_SYS_HOSTNAME, K_SYS_DOMAINNAME, K_SYS_NR_OPEN, K_SYS_PIPE_MAX,
 	K_SYS_FILE_MAX,

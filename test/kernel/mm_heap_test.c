@@ -89,6 +89,36 @@ KTEST(heap_accounting)
 	KEXPECT_EQ(heap_bytes(), before);
 }
 
+static uint64_t heap_objects(void)
+{
+	struct mem_stats st;
+	mem_stats(&st);
+	return st.heap_objects;
+}
+
+/* Live objects, overall and per size class (what /proc/slabinfo and the fuzzer's leak check read). */
+KTEST(heap_object_counts)
+{
+	uint64_t before = heap_objects();
+	struct heap_class_stats c0;
+	KASSERT(heap_class_stats(3, &c0) == 0);
+	KEXPECT_EQ(c0.object_size, 64);
+	void *a = kmalloc(60), *b = kmalloc(64), *big = kmalloc(9000);
+	KASSERT(a && b && big);
+	KEXPECT_EQ(heap_objects(), before + 3);
+	struct heap_class_stats c1;
+	KASSERT(heap_class_stats(3, &c1) == 0);
+	KEXPECT_EQ(c1.live_objects, c0.live_objects + 2);
+	KEXPECT(c1.pages >= 1 && c1.objects_per_page == PAGE_SIZE / 64);
+	kfree(a);
+	kfree(b);
+	kfree(big);
+	KEXPECT_EQ(heap_objects(), before);
+	KASSERT(heap_class_stats(3, &c1) == 0);
+	KEXPECT_EQ(c1.live_objects, c0.live_objects);
+	KEXPECT_EQ(heap_class_stats(heap_class_count(), &c1), -22);
+}
+
 KTEST(heap_many_do_not_overlap)
 {
 	enum { N = 3000 };

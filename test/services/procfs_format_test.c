@@ -38,13 +38,14 @@ KTEST(procfs_meminfo_layout)
 	m.pgtable_pages = 3;
 	struct sbuf b;
 	sbuf_init(&b);
-	format_meminfo(&b, &m, 0);
+	format_meminfo(&b, &m, 0, 3 * 16384);
 	KASSERT(b.err == 0 && b.buf);
 	KEXPECT(!strncmp(b.buf, "MemTotal:           4000 kB\n", 28));
 	KEXPECT(has_line(&b, "MemFree:            1000 kB"));
 	KEXPECT(has_line(&b, "MemAvailable:       1000 kB"));
 	KEXPECT(has_line(&b, "SwapTotal:             0 kB"));
 	KEXPECT(has_line(&b, "PageTables:           12 kB"));
+	KEXPECT(has_line(&b, "KernelStack:          48 kB"));
 	KEXPECT(has_line(&b, "HugePages_Total:       0"));
 	sbuf_free(&b);
 }

@@ -41,4 +41,16 @@ void *krealloc(void *ptr, size_t size);
  */
 size_t ksize(const void *ptr);
 
+/* One kmalloc size class, for /proc/slabinfo. */
+struct heap_class_stats {
+	size_t object_size;
+	uint64_t live_objects;     /* handed out and not yet freed */
+	uint64_t pages;            /* slab pages the class holds, in use or cached */
+	uint64_t objects_per_page;
+};
+
+/* Number of size classes, and the figures of class @index: 0 or -EINVAL. */
+unsigned heap_class_count(void);
+int heap_class_stats(unsigned index, struct heap_class_stats *out);
+
 #endif

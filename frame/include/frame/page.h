@@ -88,6 +88,7 @@ struct mem_stats {
 	uint64_t heap_slab_pages; /* pages holding kmalloc size classes */
 	uint64_t heap_large_pages;/* pages of kmalloc allocations above 2 KiB */
 	uint64_t heap_bytes;      /* live kmalloc bytes (small ones by size class) */
+	uint64_t heap_objects;    /* live kmalloc allocations, small and large */
 	uint64_t pgtable_pages;   /* page-table pages of all vm_spaces */
 };
 
