@@ -134,8 +134,13 @@ static int64_t do_poll(struct pollfd __user *ufds, uint64_t nfds, uint64_t deadl
 		ret = -ERESTARTNOHAND;
 	if (ret >= 0) {
 		for (size_t i = 0; i < c.n; i++) {
-			/* Only revents goes back (Linux writes that field alone). */
-			if (copy_to_user(&ufds[i].revents, &c.fds[i].revents, 2)) {
+			/*
+			 * Only revents goes back (Linux writes that field alone). By
+			 * address, not &ufds[i].revents: the array need not be aligned.
+			 */
+			vaddr_t at = user_addr(ufds) + i * sizeof(struct pollfd) +
+				     __builtin_offsetof(struct pollfd, revents);
+			if (copy_to_user(user_ptr(at), &c.fds[i].revents, 2)) {
 				ret = -EFAULT;
 				break;
 			}

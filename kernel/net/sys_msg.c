@@ -416,10 +416,12 @@ int64_t sys_recvmsg(int fd, struct msghdr __user *msg, int flags)
 	if (used < 0)
 		return used;
 	uint64_t ctllen = (uint64_t)used;
-	/* The fields recvmsg writes back in the caller's struct msghdr. */
-	if (put_user_u32(namelen, &msg->msg_namelen) ||
-	    copy_to_user(&msg->msg_controllen, &ctllen, sizeof(ctllen)) ||
-	    put_user_u32((uint32_t)out_flags, &msg->msg_flags))
+	/* The fields recvmsg writes back in the caller's struct msghdr (aligned or not). */
+	vaddr_t m = user_addr(msg);
+	if (put_user_u32(namelen, user_ptr(m + __builtin_offsetof(struct msghdr, msg_namelen))) ||
+	    copy_to_user(user_ptr(m + __builtin_offsetof(struct msghdr, msg_controllen)), &ctllen,
+			 sizeof(ctllen)) ||
+	    put_user_u32((uint32_t)out_flags, user_ptr(m + __builtin_offsetof(struct msghdr, msg_flags))))
 		return -EFAULT;
 	return n;
 }
