@@ -855,8 +855,19 @@ int main(int argc, char **argv)
 		pids[i] = spawn(i, opt_seed + (uint64_t)i * 1000003);
 		stall_since[i] = start;
 	}
+	uint64_t next_report = start + 10000;
 	while (now_ms() < end) {
 		usleep(200000);
+		if (now_ms() >= next_report) {
+			uint64_t sum = 0;
+			for (int i = 0; i < opt_procs; i++)
+				sum += shared->calls[i];
+			printf("FUZZ-PROGRESS %llus calls=%llu respawns=%u stalled=%u\n",
+			       (unsigned long long)((now_ms() - start) / 1000), (unsigned long long)sum,
+			       respawns, stalls);
+			fflush(stdout);
+			next_report += 10000;
+		}
 		int st;
 		pid_t p;
 		while ((p = waitpid(-1, &st, WNOHANG)) > 0) {
