@@ -236,3 +236,35 @@ int dma_stream_write(struct dma_stream *dma, size_t offset, const void *buf, siz
 		memcpy(buf_at(&dma->buf, offset), buf, len);
 	return err;
 }
+
+int dma_page_map(struct page *page, size_t off, size_t len, enum dma_direction dir,
+		 paddr_t *addr)
+{
+	if (!addr)
+		return -EINVAL;
+	*addr = 0;
+	if (!page || page_refcount(page) == 0 ||
+	    (dir != DMA_TO_DEVICE && dir != DMA_FROM_DEVICE && dir != DMA_BIDIRECTIONAL))
+		return -EINVAL;
+	size_t block = PAGE_SIZE << page_order(page);
+	if (len == 0 || off >= block || len > block - off)
+		return -EINVAL;
+	paddr_t pa = page_to_phys(page) + off;
+	arch_dma_sync(pa, len, true);
+	*addr = pa;
+	return 0;
+}
+
+void dma_page_unmap(struct page *page, size_t off, size_t len, enum dma_direction dir)
+{
+	(void)dir;
+	if (!page)
+		return;
+	arch_dma_sync(page_to_phys(page) + off, len, false);
+}
+
+void dma_coherent_mb(void)
+{
+	/* A zero-length sync is the arch's full barrier without cache maintenance. */
+	arch_dma_sync(0, 0, true);
+}

@@ -214,11 +214,17 @@ void page_release_high_memory(void)
 	mm_lock_release(&page_lock);
 }
 
-struct page *page_alloc(unsigned order, unsigned flags)
-{
-	if (order > PAGE_MAX_ORDER)
-		return NULL;
+static page_reclaim_fn reclaim_hook;
+static uint32_t reclaiming;	/* atomic: the hook is running (no re-entry) */
 
+void page_set_reclaim_hook(page_reclaim_fn fn)
+{
+	__atomic_store_n(&reclaim_hook, fn, __ATOMIC_RELEASE);
+}
+
+/* Take a free block of @order off the lists, or NULL. */
+static struct page *take_block(unsigned order)
+{
 	mm_lock_acquire(&page_lock);
 	unsigned o = order;
 	while (o <= PAGE_MAX_ORDER && link_empty(&free_lists[o]))
@@ -238,6 +244,23 @@ struct page *page_alloc(unsigned order, unsigned flags)
 	p->counts = PAGE_COUNT_REF;
 	p->flags = 0;
 	mm_lock_release(&page_lock);
+	return p;
+}
+
+struct page *page_alloc(unsigned order, unsigned flags)
+{
+	if (order > PAGE_MAX_ORDER)
+		return NULL;
+	struct page *p = take_block(order);
+	if (!p) {
+		page_reclaim_fn fn = __atomic_load_n(&reclaim_hook, __ATOMIC_ACQUIRE);
+		if (!fn || __atomic_exchange_n(&reclaiming, 1, __ATOMIC_ACQ_REL))
+			return NULL;
+		size_t freed = fn((size_t)1 << order);
+		__atomic_store_n(&reclaiming, 0, __ATOMIC_RELEASE);
+		if (!freed || !(p = take_block(order)))
+			return NULL;
+	}
 
 	void *va = page_to_virt(p);
 	mm_hook_unpoison(va, PAGE_SIZE << order);

@@ -1,4 +1,4 @@
-/* x86_64 ACPI table discovery: RSDP, RSDT/XSDT, MADT, FADT (+ DSDT _S5_), HPET; checksums verified. */
+/* x86_64 ACPI table discovery: RSDP, RSDT/XSDT, MADT, FADT (+ DSDT _S5_), HPET, MCFG; checksums verified. */
 #include <arch/acpi.h>
 #include <frame/log.h>
 #include <frame/string.h>
@@ -247,6 +247,28 @@ static void parse_hpet(const uint8_t *t)
 	acpi_info.hpet_address = g.address;
 }
 
+/*
+ * MCFG: after the header and 8 reserved bytes, 16-byte entries (base 64,
+ * segment 16, start bus 8, end bus 8, 4 reserved). Only segment 0 is used:
+ * QEMU and ordinary PCs have no other.
+ */
+static void parse_mcfg(const uint8_t *t)
+{
+	uint32_t len = rd32(t, 4);
+	for (uint32_t off = SDT_HEADER_LEN + 8; off + 16 <= len; off += 16) {
+		uint64_t base = rd64(t, off);
+		uint16_t seg = rd16(t, off + 8);
+		uint8_t start = rd8(t, off + 10), end = rd8(t, off + 11);
+		if (seg != 0 || !base || end < start || (base & 0xfffff))
+			continue;
+		acpi_info.have_mcfg = true;
+		acpi_info.mcfg_base = base;
+		acpi_info.mcfg_start_bus = start;
+		acpi_info.mcfg_end_bus = end;
+		return;
+	}
+}
+
 static void parse_table(paddr_t pa)
 {
 	const uint8_t *h = acpi_map(pa, SDT_HEADER_LEN);
@@ -265,6 +287,8 @@ static void parse_table(paddr_t pa)
 		parse_fadt(t);
 	else if (!strcmp(sig, "HPET") && !acpi_info.have_hpet)
 		parse_hpet(t);
+	else if (!strcmp(sig, "MCFG") && !acpi_info.have_mcfg)
+		parse_mcfg(t);
 }
 
 void arch_acpi_init(paddr_t rsdp_hint)
@@ -299,9 +323,10 @@ void arch_acpi_init(paddr_t rsdp_hint)
 	for (uint32_t off = SDT_HEADER_LEN; off + entry_size <= len; off += entry_size)
 		parse_table(entry_size == 8 ? rd64(root, off) : rd32(root, off));
 
-	pr_info("acpi: rev %u, %u cpu(s), %u ioapic(s), %u override(s)%s%s, S5 %s (%u/%u)\n",
+	pr_info("acpi: rev %u, %u cpu(s), %u ioapic(s), %u override(s)%s%s%s, S5 %s (%u/%u)\n",
 		acpi_info.revision, acpi_info.nr_cpus, acpi_info.nr_ioapics, acpi_info.nr_isos,
 		acpi_info.have_fadt ? ", FADT" : "", acpi_info.have_hpet ? ", HPET" : "",
+		acpi_info.have_mcfg ? ", MCFG" : "",
 		acpi_info.have_s5 ? "from DSDT" : "unknown", acpi_info.slp_typ_a,
 		acpi_info.slp_typ_b);
 }

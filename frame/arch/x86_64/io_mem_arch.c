@@ -2,6 +2,7 @@
 #include <arch/acpi.h>
 #include <arch/cpu.h>
 #include <io/io_internal.h>
+#include <io/pci_internal.h>
 
 /* Where ioapic.c assumes the IOAPIC when the MADT lists none. */
 #define IOAPIC_FALLBACK_BASE 0xfec00000UL
@@ -15,7 +16,7 @@ static void reserve_page(paddr_t pa, const char *owner)
 	io_mem_reserve(base, base + PAGE_SIZE, owner);
 }
 
-/* Everything apic.c, ioapic.c, hpet.c and vga.c map, whether or not they are running. */
+/* Everything apic.c, ioapic.c, hpet.c, vga.c and pci_arch.c map, whether or not they are running. */
 void arch_io_mem_reserve_frame(void)
 {
 	const struct acpi_info *a = &acpi_info;
@@ -29,6 +30,9 @@ void arch_io_mem_reserve_frame(void)
 	if (a->have_hpet)
 		reserve_page(a->hpet_address, "HPET");
 	io_mem_reserve(VGA_MEM_START, VGA_MEM_END, "VGA memory");
+	paddr_t ecam_start, ecam_end;
+	arch_pci_ecam_range(&ecam_start, &ecam_end);
+	io_mem_reserve(ecam_start, ecam_end, "PCI ECAM");
 }
 
 /*

@@ -23,11 +23,9 @@ static const struct {
 	{ 0xf4, 0xf8, "QEMU debug exit" },
 	{ 0x3c0, 0x3e0, "VGA" },
 	{ 0x3f8, 0x400, "COM1 console" },
+	/* pci_arch.c; 0xcf9 inside is Intel's reset control, which power.c uses */
+	{ 0xcf8, 0xd00, "PCI configuration" },
 };
-
-/* PCI configuration mechanism #1 (0xcf8-0xcff) stays with drivers; see below. */
-#define PCI_CONF1_START 0xcf8
-#define PCI_CONF1_END 0xd00
 
 static void reserve_acpi_port(uint32_t port, uint32_t len, const char *owner)
 {
@@ -48,14 +46,7 @@ void arch_io_port_reserve_frame(void)
 	reserve_acpi_port(a->pm1b_cnt, 2, "ACPI PM1b control");
 	reserve_acpi_port(a->pm_timer, 4, "ACPI PM timer");
 	reserve_acpi_port(a->smi_cmd, 1, "ACPI SMI command");
-	/*
-	 * Intel chipsets put the reset control register at 0xcf9, inside the
-	 * PCI configuration ports a PCI driver must own; reserving it would make
-	 * PCI unreachable. Writing it only resets the machine, which a driver
-	 * owning those ports can do anyway, so it is left to that driver.
-	 */
-	if (a->have_reset_reg && a->reset_reg.space == ACPI_SPACE_IO &&
-	    !(a->reset_reg.address >= PCI_CONF1_START && a->reset_reg.address < PCI_CONF1_END))
+	if (a->have_reset_reg && a->reset_reg.space == ACPI_SPACE_IO)
 		reserve_acpi_port((uint32_t)a->reset_reg.address, 1, "ACPI reset register");
 }
 

@@ -1,4 +1,4 @@
-/* x86_64 IRQ lines (frame/irq.h) on top of the IOAPIC, interrupt-flag control, and arch_irq_init(). */
+/* x86_64 IRQ lines (frame/irq.h) on top of the IOAPIC and of MSI vectors, interrupt-flag control, and arch_irq_init(). */
 #include <arch/acpi.h>
 #include <arch/apic.h>
 #include <arch/cpu.h>
@@ -7,17 +7,41 @@
 #include <frame/irq.h>
 #include <frame/log.h>
 #include <internal/arch.h>
+#include <internal/irq.h>
 
 struct irq_gsi {
 	irq_handler_fn handlers[IRQ_MAX_HANDLERS];
 	void *args[IRQ_MAX_HANDLERS];
 	unsigned nr_handlers;
 	bool level, active_low;
+	bool default_set, default_level, default_active_low; /* irq_line_set_default() */
 	uint64_t count;
 };
 
 static struct irq_gsi gsis[NR_GSI_VECTORS];
 static uint32_t nr_gsis;
+
+/* An MSI line: one LAPIC vector, masked at the device through @mask. */
+struct irq_msi {
+	bool used;
+	irq_handler_fn handlers[IRQ_MAX_HANDLERS];
+	void *args[IRQ_MAX_HANDLERS];
+	unsigned nr_handlers;
+	msi_mask_fn mask;
+	void *ctx;
+	unsigned entry;
+	uint64_t count;
+};
+
+static struct irq_msi msis[NR_MSI_VECTORS];
+
+static struct irq_msi *msi_of(unsigned line)
+{
+	if (line < IRQ_MSI_BASE || line - IRQ_MSI_BASE >= NR_MSI_VECTORS)
+		return NULL;
+	struct irq_msi *m = &msis[line - IRQ_MSI_BASE];
+	return m->used ? m : NULL;
+}
 
 void irq_disable(void)
 {
@@ -89,7 +113,107 @@ static int resolve(unsigned line, uint32_t *gsi, bool *level, bool *active_low)
 	}
 	if (*gsi >= nr_gsis)
 		return -EINVAL;
+	if (gsis[*gsi].default_set) {
+		*level = gsis[*gsi].default_level;
+		*active_low = gsis[*gsi].default_active_low;
+	}
 	return 0;
+}
+
+void irq_line_set_default(unsigned line, bool level, bool active_low)
+{
+	uint32_t gsi;
+	bool l, a;
+	if (line >= IRQ_MSI_BASE || resolve(line, &gsi, &l, &a))
+		return;
+	unsigned long irqf = irq_save();
+	gsis[gsi].default_set = true;
+	gsis[gsi].default_level = level;
+	gsis[gsi].default_active_low = active_low;
+	irq_restore(irqf);
+}
+
+static bool msi_dispatch(struct trap_frame *f)
+{
+	struct irq_msi *m = &msis[f->vector - VEC_MSI_BASE];
+	m->count++;
+	for (unsigned i = 0; i < m->nr_handlers; i++)
+		m->handlers[i](m->args[i]);
+	lapic_eoi();
+	return true;
+}
+
+int irq_msi_alloc(msi_mask_fn mask, void *ctx, unsigned entry, unsigned *line,
+		  struct msi_msg *msg)
+{
+	if (!lapic_ready())
+		return -ENODEV;
+	unsigned long irqf = irq_save();
+	for (unsigned i = 0; i < NR_MSI_VECTORS; i++) {
+		struct irq_msi *m = &msis[i];
+		if (m->used)
+			continue;
+		uint64_t count = m->count;
+		*m = (struct irq_msi){ .used = true, .mask = mask, .ctx = ctx, .entry = entry,
+				       .count = count };
+		irq_restore(irqf);
+		trap_set_handler(VEC_MSI_BASE + i, msi_dispatch);
+		*line = IRQ_MSI_BASE + i;
+		/* Fixed delivery to this CPU's APIC, physical destination, edge. */
+		msg->address = 0xfee00000ULL | (uint64_t)(lapic_id() & 0xff) << 12;
+		msg->data = VEC_MSI_BASE + i;
+		return 0;
+	}
+	irq_restore(irqf);
+	return -ENOSPC;
+}
+
+void irq_msi_free(unsigned line)
+{
+	struct irq_msi *m = msi_of(line);
+	if (!m)
+		return;
+	unsigned long irqf = irq_save();
+	if (m->nr_handlers && m->mask)
+		m->mask(m->ctx, m->entry, true);
+	uint64_t count = m->count;
+	*m = (struct irq_msi){ .count = count };
+	irq_restore(irqf);
+}
+
+static int msi_request(struct irq_msi *m, irq_handler_fn handler, void *arg)
+{
+	unsigned long irqf = irq_save();
+	if (m->nr_handlers == IRQ_MAX_HANDLERS) {
+		irq_restore(irqf);
+		return -EBUSY;
+	}
+	m->handlers[m->nr_handlers] = handler;
+	m->args[m->nr_handlers] = arg;
+	if (m->nr_handlers++ == 0 && m->mask)
+		m->mask(m->ctx, m->entry, false);
+	irq_restore(irqf);
+	return 0;
+}
+
+static int msi_free_handler(struct irq_msi *m, irq_handler_fn handler, void *arg)
+{
+	unsigned long irqf = irq_save();
+	int err = -ENOENT;
+	for (unsigned i = 0; i < m->nr_handlers; i++) {
+		if (m->handlers[i] != handler || m->args[i] != arg)
+			continue;
+		for (unsigned j = i + 1; j < m->nr_handlers; j++) {
+			m->handlers[j - 1] = m->handlers[j];
+			m->args[j - 1] = m->args[j];
+		}
+		if (--m->nr_handlers == 0 && m->mask)
+			m->mask(m->ctx, m->entry, true);
+		err = 0;
+		break;
+	}
+	irq_restore(irqf);
+	return err;
 }
 
 static bool gsi_dispatch(struct trap_frame *f)
@@ -116,6 +240,10 @@ int irq_line_request_flags(unsigned line, unsigned flags, irq_handler_fn handler
 	bool level, active_low;
 	if (!handler)
 		return -EINVAL;
+	if (line >= IRQ_MSI_BASE) {
+		struct irq_msi *m = msi_of(line);
+		return m ? msi_request(m, handler, arg) : -EINVAL;
+	}
 	if (nr_gsis == 0)
 		return line < 256 ? -ENODEV : -EINVAL;
 	int err = resolve(line, &gsi, &level, &active_low);
@@ -162,6 +290,10 @@ int irq_line_free(unsigned line, irq_handler_fn handler, void *arg)
 {
 	uint32_t gsi;
 	bool level, active_low;
+	if (line >= IRQ_MSI_BASE) {
+		struct irq_msi *m = msi_of(line);
+		return m ? msi_free_handler(m, handler, arg) : -ENOENT;
+	}
 	if (resolve(line, &gsi, &level, &active_low))
 		return -ENOENT;
 	unsigned long irqf = irq_save();
@@ -187,6 +319,16 @@ static int set_masked(unsigned line, bool masked)
 {
 	uint32_t gsi;
 	bool level, active_low;
+	if (line >= IRQ_MSI_BASE) {
+		struct irq_msi *m = msi_of(line);
+		if (!m)
+			return -EINVAL;
+		unsigned long irqf = irq_save();
+		if (m->mask)
+			m->mask(m->ctx, m->entry, masked);
+		irq_restore(irqf);
+		return 0;
+	}
 	int err = resolve(line, &gsi, &level, &active_low);
 	if (err)
 		return err;
@@ -210,6 +352,8 @@ uint64_t irq_line_count(unsigned line)
 {
 	uint32_t gsi;
 	bool level, active_low;
+	if (line >= IRQ_MSI_BASE)
+		return line - IRQ_MSI_BASE < NR_MSI_VECTORS ? msis[line - IRQ_MSI_BASE].count : 0;
 	if (resolve(line, &gsi, &level, &active_low))
 		return 0;
 	return gsis[gsi].count;

@@ -72,6 +72,16 @@ int dma_coherent_write16(struct dma_coherent *dma, size_t offset, uint16_t val);
 int dma_coherent_write32(struct dma_coherent *dma, size_t offset, uint32_t val);
 int dma_coherent_write64(struct dma_coherent *dma, size_t offset, uint64_t val);
 
+/*
+ * Full barrier on coherent memory as devices see it: every access before it,
+ * loads included, is ordered before every access after it. The accessors
+ * already keep stores in order and loads in order; this is for a store
+ * followed by a load of another field that the device may have written
+ * meanwhile (virtio's event index: publish the ring index, then read the
+ * device's notification threshold).
+ */
+void dma_coherent_mb(void);
+
 /* Which way a streaming buffer's data goes. */
 enum dma_direction {
 	DMA_TO_DEVICE = 1,     /* the CPU fills it, the device reads it */
@@ -133,5 +143,22 @@ int dma_stream_sync(struct dma_stream *dma, enum dma_sync to);
  */
 int dma_stream_read(const struct dma_stream *dma, size_t offset, void *buf, size_t len);
 int dma_stream_write(struct dma_stream *dma, size_t offset, const void *buf, size_t len);
+
+/*
+ * Streaming DMA straight on pages a service already holds (page-cache
+ * pages a disk reads into or writes from), with no copy and no allocation,
+ * so it may be used from interrupt handlers. dma_page_map() hands bytes
+ * [@off, @off + @len) of @page to the device and gives their device address
+ * in *@addr (the block is contiguous: byte i is at *@addr + i);
+ * dma_page_unmap() hands them back to the CPU once the device is done, and
+ * must be called with the same arguments. The caller keeps a reference on
+ * @page from map to unmap and does not touch the bytes meanwhile. Returns 0,
+ * or -EINVAL (NULL or free @page, range outside the block, bad @dir).
+ * Without an IOMMU the address is the physical one and map/unmap are the
+ * barriers dma_stream_sync() makes; with one, the frame would map here.
+ */
+int dma_page_map(struct page *page, size_t off, size_t len, enum dma_direction dir,
+		 paddr_t *addr);
+void dma_page_unmap(struct page *page, size_t off, size_t len, enum dma_direction dir);
 
 #endif

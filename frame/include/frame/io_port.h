@@ -12,17 +12,19 @@
  * Ports the frame drives itself are never handed out: the 8259 PICs
  * (0x20-0x21, 0xa0-0xa1), the PIT (0x40-0x43) and its gate port 0x61, the
  * 8042 (0x60, 0x64), CMOS/RTC (0x70-0x71), the POST delay port 0x80, VGA
- * (0x3c0-0x3df), COM1 (0x3f8-0x3ff), QEMU's debug exit (0xf4-0xf7), and the
- * ACPI PM1 event/control, PM timer and SMI command ports from the FADT.
+ * (0x3c0-0x3df), COM1 (0x3f8-0x3ff), QEMU's debug exit (0xf4-0xf7), PCI
+ * configuration (0xcf8-0xcff: frame/pci.h), and the ACPI PM1 event/control,
+ * PM timer, SMI command and reset ports from the FADT. A PCI device's I/O
+ * BAR comes from pci_bar_map_io().
  *
- *   struct io_port *pci;
- *   int err = io_port_acquire(0xcf8, 8, &pci);
+ *   struct io_port *fw;
+ *   int err = io_port_acquire(0x510, 2, &fw);      (QEMU's fw_cfg)
  *   if (err)
  *           return err;
- *   err = io_port_write32(pci, 0, 0x80000000u);    (port 0xcf8)
- *   uint32_t id;
- *   err = err ?: io_port_read32(pci, 4, &id);      (port 0xcfc)
- *   io_port_release(pci);
+ *   err = io_port_write16(fw, 0, 0);               (select the signature)
+ *   uint8_t c;
+ *   err = err ?: io_port_read8(fw, 1, &c);         ('Q')
+ *   io_port_release(fw);
  *
  * Errors are negative errno values. Accesses may be made from interrupt
  * handlers; acquire and release may not (they allocate).

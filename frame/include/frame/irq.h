@@ -4,7 +4,10 @@
  * A line is numbered like the platform's interrupt wiring: 0-15 are the
  * legacy ISA IRQs (the frame applies the firmware's overrides, e.g. the timer
  * IRQ 0 arriving at GSI 2), 16 and above are global system interrupts as
- * PCI/ACPI describe them. Up to IRQ_MAX_HANDLERS handlers may share a line.
+ * PCI/ACPI describe them. Lines from IRQ_MSI_BASE up are message-signalled
+ * (PCI MSI-X): only the PCI layer hands them out (pci_irq_alloc() in
+ * frame/pci.h), each belongs to one device vector, is edge-triggered and
+ * masked at the device. Up to IRQ_MAX_HANDLERS handlers may share a line.
  *
  * Handlers run in interrupt context: with interrupts disabled, on the stack
  * of whatever was interrupted, and must not sleep or block. They are called in
@@ -16,6 +19,7 @@
 #include <frame/types.h>
 
 #define IRQ_MAX_HANDLERS 4
+#define IRQ_MSI_BASE 256
 
 /* Trigger/polarity for irq_line_request_flags(); 0 means the platform default. */
 #define IRQ_TRIGGER_EDGE (1u << 0)

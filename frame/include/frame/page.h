@@ -46,6 +46,16 @@ struct page;
  */
 struct page *page_alloc(unsigned order, unsigned flags);
 
+/*
+ * Memory pressure: when no free block is large enough, page_alloc() calls
+ * @fn(@pages wanted) once and tries again. The hook (the services' page
+ * cache) frees what it can without sleeping, doing I/O or taking a lock it
+ * cannot get at once, since page_alloc() may be called anywhere; it is not
+ * re-entered while it runs. NULL removes it.
+ */
+typedef size_t (*page_reclaim_fn)(size_t pages);
+void page_set_reclaim_hook(page_reclaim_fn fn);
+
 /* Take another service reference on @page; the caller must hold one already. */
 void page_get(struct page *page);
 

@@ -1,4 +1,4 @@
-/* What the frame's x86_64 code learned from the ACPI tables (MADT, FADT, HPET, DSDT _S5_). */
+/* What the frame's x86_64 code learned from the ACPI tables (MADT, FADT, HPET, MCFG, DSDT _S5_). */
 #ifndef ARCH_ACPI_H
 #define ARCH_ACPI_H
 
@@ -63,6 +63,10 @@ struct acpi_info {
 	/* HPET */
 	bool have_hpet;
 	paddr_t hpet_address;
+	/* MCFG: the PCIe ECAM of segment 0 (the only one the frame uses) */
+	bool have_mcfg;
+	paddr_t mcfg_base;	/* address of bus 0's configuration space, as the table states */
+	uint8_t mcfg_start_bus, mcfg_end_bus;
 };
 
 #define ACPI_BOOT_ARCH_8042 (1u << 1)

@@ -16,11 +16,14 @@
 /*
  * Interrupt vectors. The 8259 is remapped onto 0x20-0x2f and fully masked, so
  * only its spurious IRQ7/IRQ15 can arrive there. IOAPIC GSI n uses
- * VEC_GSI_BASE + n. The top class (0xf0-0xff) holds local APIC sources.
+ * VEC_GSI_BASE + n; MSI line IRQ_MSI_BASE + n uses VEC_MSI_BASE + n. The top class (0xf0-0xff) holds local APIC sources.
  */
 #define VEC_PIC_BASE 0x20
 #define VEC_GSI_BASE 0x30
 #define NR_GSI_VECTORS 64
+/* Message-signalled interrupts (PCI MSI-X) take vectors 0x70-0xef, one per line. */
+#define VEC_MSI_BASE 0x70
+#define NR_MSI_VECTORS 128
 #define VEC_LAPIC_TIMER 0xf0
 #define VEC_LAPIC_ERROR 0xfe
 #define VEC_SPURIOUS 0xff
