@@ -11,7 +11,10 @@
 #include <frame/string.h>
 #include <kernel/tty.h>
 #include <kernel/file.h>
+#include <kernel/block.h>
 #include <kernel/devices.h>
+#include <kernel/page_cache.h>
+#include <kernel/virtio.h>
 #include <kernel/fs.h>
 #include <kernel/ktime.h>
 #include <kernel/proc.h>
@@ -102,6 +105,10 @@ void kernel_main(void)
 
 	tmpfs_register();
 	devices_init();
+	page_cache_init();
+	/* Disks before the root: root= may name one, and devtmpfs gets their nodes. */
+	virtio_blk_register();
+	virtio_pci_probe_all();
 	procfs_init();
 	tty_console_init();
 	proc_tty_init();

@@ -23,6 +23,14 @@ GUEST_LINUX_BZIMAGE ?= $(lastword $(sort $(wildcard /boot/vmlinuz-*-amd64)))
 GUEST_VMLINUX := $(GUEST_OUT)/vmlinux-$(notdir $(GUEST_LINUX_BZIMAGE))
 GUEST_KERNEL := $(OUT)/kernel.elf
 GUEST_EVAL := $(GUEST_SRC)/tools/evaluate --cases $(GUEST_CASES) --sessions $(GUEST_SRC)/sessions
+# Debian's kernel drives virtio disks and ext2 with modules: the initramfs
+# carries these (in load order) from the oracle kernel's /lib/modules, and
+# init.sh loads them (on Cadre, insmod fails quietly: the drivers are built in).
+GUEST_LINUX_VERSION = $(patsubst vmlinuz-%,%,$(notdir $(GUEST_LINUX_BZIMAGE)))
+GUEST_MODULES := virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci \
+	virtio_blk crc16 mbcache jbd2 crc32c_generic ext4
+# Disks of a run, fresh each time (cases write to them): vda a 16 MiB scratch disk.
+guest_disks = rm -f $(1)-vda.img && truncate -s 16M $(1)-vda.img
 
 .PHONY: guest-build guest-initramfs test-linux test-guest guest-sessions-update \
 	guest-known-failures-update compat-doc
@@ -57,6 +65,11 @@ $(GUEST_INITRD): $(GUEST_BINS) $(GUEST_SRC)/init.sh $(GUEST_SESSIONS) kit/mkcpio
 	@for v in $(GUEST_VARIANTS); do mkdir -p $(GUEST_OUT)/root/tests/$$v && \
 		cp $(addprefix $(GUEST_OUT)/$$v/,$(GUEST_AREAS)) $(GUEST_OUT)/root/tests/$$v/; done
 	@cp $(GUEST_SESSIONS) $(GUEST_OUT)/root/sessions/
+	@mkdir -p $(GUEST_OUT)/root/lib/modules
+	@for m in $(GUEST_MODULES); do \
+		f=$$(find /lib/modules/$(GUEST_LINUX_VERSION)/kernel -name "$$m.ko" 2>/dev/null | head -n 1); \
+		[ -z "$$f" ] || cp "$$f" $(GUEST_OUT)/root/lib/modules/; done
+	@echo "$(GUEST_MODULES)" >$(GUEST_OUT)/root/lib/modules/order
 	@echo 'root:x:0:0:root:/root:/bin/sh' >$(GUEST_OUT)/root/etc/passwd
 	@echo 'root:x:0:' >$(GUEST_OUT)/root/etc/group
 	kit/mkcpio $(GUEST_OUT)/root $@ c:/dev/console:5:1:600 c:/dev/null:1:3:666
@@ -69,8 +82,9 @@ $(GUEST_VMLINUX): $(GUEST_LINUX_BZIMAGE) $(GUEST_SRC)/tools/extract-vmlinux
 TEST_PARTS += linux guest
 test-linux: $(GUEST_VMLINUX) $(GUEST_INITRD) $(GUEST_CASES)
 	@echo "guest: booting Linux $(notdir $(GUEST_LINUX_BZIMAGE)) (log: $(GUEST_OUT)/linux.log)"
+	@$(call guest_disks,$(GUEST_OUT)/linux)
 	@start=$$(date +%s); kit/boot-qemu $(GUEST_VMLINUX) $(GUEST_INITRD) $(GUEST_OUT)/linux.log \
-		"$(GUEST_CMDLINE)" $(GUEST_TIMEOUT); rc=$$?; \
+		"$(GUEST_CMDLINE)" $(GUEST_TIMEOUT) $(GUEST_OUT)/linux-vda.img; rc=$$?; \
 		echo "guest: QEMU exit status $$rc after $$(( $$(date +%s) - start )) s"
 	@$(GUEST_EVAL) --log $(GUEST_OUT)/linux.log --part linux --results $(BUILD)/results/linux
 
@@ -78,21 +92,25 @@ test-linux: $(GUEST_VMLINUX) $(GUEST_INITRD) $(GUEST_CASES)
 test-guest: $(GUEST_INITRD) $(GUEST_CASES)
 	@$(MAKE) --no-print-directory all || true
 	@echo "guest: booting Cadre $(GUEST_KERNEL) (log: $(GUEST_OUT)/guest.log)"
+	@$(call guest_disks,$(GUEST_OUT)/guest)
 	@if [ -f $(GUEST_KERNEL) ]; then kit/boot-qemu $(GUEST_KERNEL) $(GUEST_INITRD) \
-		$(GUEST_OUT)/guest.log "$(GUEST_CMDLINE)" $(GUEST_TIMEOUT); \
+		$(GUEST_OUT)/guest.log "$(GUEST_CMDLINE)" $(GUEST_TIMEOUT) $(GUEST_OUT)/guest-vda.img; \
 		echo "guest: QEMU exit status $$?"; \
 	else echo "guest: $(GUEST_KERNEL) could not be built" >$(GUEST_OUT)/guest.log; fi
 	@$(GUEST_EVAL) --log $(GUEST_OUT)/guest.log --part guest --known $(GUEST_KNOWN) \
 		--results $(BUILD)/results/guest
 
 guest-sessions-update: $(GUEST_VMLINUX) $(GUEST_INITRD) $(GUEST_CASES)
-	kit/boot-qemu $(GUEST_VMLINUX) $(GUEST_INITRD) $(GUEST_OUT)/linux.log "$(GUEST_CMDLINE)" $(GUEST_TIMEOUT) || true
+	$(call guest_disks,$(GUEST_OUT)/linux)
+	kit/boot-qemu $(GUEST_VMLINUX) $(GUEST_INITRD) $(GUEST_OUT)/linux.log "$(GUEST_CMDLINE)" $(GUEST_TIMEOUT) \
+		$(GUEST_OUT)/linux-vda.img || true
 	$(GUEST_EVAL) --log $(GUEST_OUT)/linux.log --part linux --update-sessions
 
 guest-known-failures-update: $(GUEST_INITRD) $(GUEST_CASES)
 	@$(MAKE) --no-print-directory all || true
+	@$(call guest_disks,$(GUEST_OUT)/guest)
 	@if [ -f $(GUEST_KERNEL) ]; then kit/boot-qemu $(GUEST_KERNEL) $(GUEST_INITRD) \
-		$(GUEST_OUT)/guest.log "$(GUEST_CMDLINE)" $(GUEST_TIMEOUT); \
+		$(GUEST_OUT)/guest.log "$(GUEST_CMDLINE)" $(GUEST_TIMEOUT) $(GUEST_OUT)/guest-vda.img; \
 	else : >$(GUEST_OUT)/guest.log; fi; true
 	$(GUEST_EVAL) --log $(GUEST_OUT)/guest.log --part guest --known $(GUEST_KNOWN) \
 		--update-known "no user-mode programs yet (issue 5)"

@@ -279,7 +279,7 @@ static int devpts_mount(const struct fs_type *type, const char *data, struct sup
 	return 0;
 }
 
-static const struct fs_type devpts_type = { "devpts", devpts_mount };
+static const struct fs_type devpts_type = { .name = "devpts", .mount = devpts_mount };
 
 int devpts_register(void)
 {

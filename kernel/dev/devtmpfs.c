@@ -1,6 +1,7 @@
 /* devtmpfs: a tmpfs instance born holding the nodes of the devices Cadre provides; and opening the console for init. */
 #include <abi/fcntl.h>
 #include <frame/errno.h>
+#include <frame/spinlock.h>
 #include <frame/string.h>
 #include <kernel/chrdev.h>
 #include <kernel/devices.h>
@@ -35,6 +36,33 @@ static const struct dev_node nodes[] = {
 	{ "stderr", S_IFLNK | 0777, 0, 0, "/proc/self/fd/2" },
 };
 
+/* Nodes drivers found at boot (disks and their partitions): every later devtmpfs mount has them. */
+#define MAX_EXTRA_NODES 64
+static struct {
+	char name[16];
+	uint32_t mode;
+	uint64_t rdev;
+} extra[MAX_EXTRA_NODES];
+static size_t nr_extra;
+static spinlock_t extra_lock = SPINLOCK_INIT("devtmpfs nodes");
+
+int devtmpfs_add_node(const char *name, uint32_t mode, uint64_t rdev)
+{
+	if (strlen(name) >= sizeof(extra[0].name))
+		return -ENAMETOOLONG;
+	int err = -ENOSPC;
+	spin_lock(&extra_lock);
+	if (nr_extra < MAX_EXTRA_NODES) {
+		strlcpy(extra[nr_extra].name, name, sizeof(extra[0].name));
+		extra[nr_extra].mode = mode;
+		extra[nr_extra].rdev = rdev;
+		nr_extra++;
+		err = 0;
+	}
+	spin_unlock(&extra_lock);
+	return err;
+}
+
 static int populate(struct inode *root)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(nodes); i++) {
@@ -42,6 +70,18 @@ static int populate(struct inode *root)
 		struct inode *inode;
 		int err = root->ops->create(root, n->name, strlen(n->name), n->mode, 0, 0,
 					    dev_encode(n->major, n->minor), n->target, &inode);
+		if (err)
+			return err;
+		inode_put(inode);
+	}
+	spin_lock(&extra_lock);
+	size_t count = nr_extra;
+	spin_unlock(&extra_lock);
+	/* Entries are only ever appended, so the first @count stay as they are. */
+	for (size_t i = 0; i < count; i++) {
+		struct inode *inode;
+		int err = root->ops->create(root, extra[i].name, strlen(extra[i].name), extra[i].mode,
+					    0, 0, extra[i].rdev, NULL, &inode);
 		if (err)
 			return err;
 		inode_put(inode);
@@ -70,7 +110,7 @@ static int devtmpfs_mount(const struct fs_type *type, const char *data, struct s
 	return 0;
 }
 
-static const struct fs_type devtmpfs_type = { "devtmpfs", devtmpfs_mount };
+static const struct fs_type devtmpfs_type = { .name = "devtmpfs", .mount = devtmpfs_mount };
 
 int devtmpfs_register(void)
 {

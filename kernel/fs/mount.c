@@ -96,8 +96,9 @@ bool is_mountpoint(const struct inode *inode)
 	return false;
 }
 
-/* A new instance of @fstype in a mount object not yet in the table. */
-static int new_mount(const char *fstype, const char *data, struct mount **out)
+/* A new instance of @fstype (on device @rdev for a block file system) in a mount object not yet in the table. */
+static int new_mount(const char *fstype, uint64_t rdev, unsigned long flags, const char *data,
+		     struct mount **out)
 {
 	const struct fs_type *type = vfs_find_fs(fstype);
 	if (!type)
@@ -106,7 +107,8 @@ static int new_mount(const char *fstype, const char *data, struct mount **out)
 	if (!m)
 		return -ENOMEM;
 	struct super_block *sb;
-	int err = type->mount(type, data, &sb);
+	int err = type->mount_dev ? type->mount_dev(type, rdev, flags, data, &sb)
+				  : type->mount(type, data, &sb);
 	if (err) {
 		kfree(m);
 		return err;
@@ -140,10 +142,16 @@ static void destroy_mount(struct mount *m)
 
 int vfs_mount_root(const char *fstype, const char *data, struct path *root)
 {
+	return vfs_mount_root_dev(fstype, 0, 0, data, root);
+}
+
+int vfs_mount_root_dev(const char *fstype, uint64_t rdev, unsigned long flags, const char *data,
+		       struct path *root)
+{
 	vfs_lock();
 	int err = -EBUSY;
 	struct mount *m;
-	if (!root_mount && !(err = new_mount(fstype, data, &m))) {
+	if (!root_mount && !(err = new_mount(fstype, rdev, flags, data, &m))) {
 		table_add(m);
 		root_mount = m;
 		root->mnt = m;
@@ -157,8 +165,41 @@ int vfs_mount_root(const char *fstype, const char *data, struct path *root)
 int vfs_mount(const struct vfs_ctx *ctx, const struct path *at, const char *target,
 	      const char *fstype, const char *data)
 {
+	return vfs_mount_dev(ctx, at, target, fstype, NULL, 0, data);
+}
+
+/* The device number a mount source names: an S_IFBLK node Linux's lookup_bdev would accept. */
+static int source_dev(const struct vfs_ctx *ctx, const struct path *at, const char *source,
+		      uint64_t *rdev)
+{
+	if (!source || !*source)
+		return -ENOENT;
+	struct path p;
+	int err = vfs_lookup(ctx, at, source, LOOKUP_FOLLOW, &p);
+	if (err)
+		return err;
+	if (!S_ISBLK(p.inode->mode))
+		err = -ENOTBLK;
+	else
+		*rdev = p.inode->rdev;
+	path_put(&p);
+	return err;
+}
+
+int vfs_mount_dev(const struct vfs_ctx *ctx, const struct path *at, const char *target,
+		  const char *fstype, const char *source, unsigned long flags, const char *data)
+{
 	if (!cred_is_root(ctx->cred))
 		return -EPERM;
+	const struct fs_type *type = vfs_find_fs(fstype);
+	if (!type)
+		return -ENODEV;
+	uint64_t rdev = 0;
+	if (type->mount_dev) {
+		int err = source_dev(ctx, at, source, &rdev);
+		if (err)
+			return err;
+	}
 	vfs_lock();
 	struct path p;
 	int err = walk_path(ctx, at, target, LOOKUP_FOLLOW, &p);
@@ -169,7 +210,7 @@ int vfs_mount(const struct vfs_ctx *ctx, const struct path *at, const char *targ
 		err = -ENOTDIR;
 	else if (p.inode->nlink == 0)
 		err = -ENOENT;
-	else if (!(err = new_mount(fstype, data, &m))) {
+	else if (!(err = new_mount(fstype, rdev, flags, data, &m))) {
 		m->parent = p.mnt;
 		m->mountpoint = p.inode;
 		inode_get(p.inode);
@@ -228,4 +269,19 @@ int vfs_umount_root(struct path *root)
 	}
 	vfs_unlock();
 	return err;
+}
+
+int vfs_for_each_sb(int (*fn)(struct super_block *sb, void *arg), void *arg)
+{
+	vfs_lock();
+	int ret = 0;
+	for (struct mount *m = mounts; m && !ret; m = m->next) {
+		bool seen = false;
+		for (struct mount *o = mounts; o != m; o = o->next)
+			seen |= o->sb == m->sb;
+		if (!seen)
+			ret = fn(m->sb, arg);
+	}
+	vfs_unlock();
+	return ret;
 }

@@ -119,7 +119,7 @@ ssize_t fs_do_io(struct file *f, const struct fs_iov *iov, size_t cnt, bool writ
 	uint8_t *buf = kmalloc(bsize ? bsize : 1);
 	if (!buf)
 		return -ENOMEM;
-	bool regular = S_ISREG(f->path.inode->mode);
+	bool regular = S_ISREG(f->path.inode->mode) || S_ISBLK(f->path.inode->mode);
 	struct iov_cur c = { iov, cnt, 0, 0 };
 	ssize_t total = 0;
 	for (;;) {

@@ -101,7 +101,7 @@ int64_t sys_mount(const char __user *usource, const char __user *utarget, const 
 		err = -EINVAL;	/* the VFS has no bind or move mounts yet */
 	} else if (!fstype) {
 		err = -EINVAL;
-	} else if (!(err = vfs_mount(ctx, NULL, target, fstype, data))) {
+	} else if (!(err = vfs_mount_dev(ctx, NULL, target, fstype, source, flags, data))) {
 		record(ctx, source, target, fstype, flags & MS_RDONLY);
 	}
 out:

@@ -1,49 +1,52 @@
-/* Flushing and whole-file locks: sync/syncfs/fsync/fdatasync (memory file systems: nothing to write back), flock, fallocate. */
+/* Flushing and whole-file locks: sync/syncfs/fsync/fdatasync through the VFS's write-back, flock, fallocate. */
 #include <frame/errno.h>
 #include <abi/fcntl.h>
+#include <kernel/page_cache.h>
 #include "locks.h"
 #include "sys_fs.h"
 
+/* sync(2) returns nothing: write-back errors stay with the files for their fsync. */
 int64_t sys_sync(void)
 {
+	(void)vfs_sync_all();
 	return 0;
 }
 
-/* Every file system Cadre has lives in memory: after the descriptor checks there is nothing to do. */
-static int64_t sync_fd(int fd)
+int64_t sys_syncfs(int fd)
 {
 	struct file *f = fs_file(fd);
 	if (!f)
 		return -EBADF;
 	int64_t ret = (f->flags & O_PATH) ? -EBADF : 0;
+	if (!ret) {
+		/* Linux's sync_filesystem: the file system's data pages, then its metadata. */
+		ret = page_cache_sync_all();
+		int err = vfs_syncfs(f->path.inode->sb);
+		if (!ret)
+			ret = err;
+	}
 	file_put(f);
 	return ret;
 }
 
-int64_t sys_syncfs(int fd)
+static int64_t fsync_fd(int fd, bool datasync)
 {
-	return sync_fd(fd);
+	struct file *f = fs_file(fd);
+	if (!f)
+		return -EBADF;
+	int64_t ret = (f->flags & O_PATH) ? -EBADF : vfs_fsync(f, datasync);
+	file_put(f);
+	return ret;
 }
 
 int64_t sys_fsync(int fd)
 {
-	int64_t ret = sync_fd(fd);
-	if (ret)
-		return ret;
-	/* Linux's fsync on a pipe or socket has no fsync op: EINVAL. */
-	struct file *f = fs_file(fd);
-	if (!f)
-		return -EBADF;
-	uint32_t type = f->path.inode->mode & S_IFMT;
-	ret = (type == S_IFIFO || type == S_IFSOCK) ? -EINVAL : 0;
-	file_put(f);
-	return ret;
+	return fsync_fd(fd, false);
 }
 
 int64_t sys_fdatasync(int fd)
 {
-	return sys_fsync(fd);
-
+	return fsync_fd(fd, true);
 }
 
 int64_t sys_flock(int fd, uint32_t op)

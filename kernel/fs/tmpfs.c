@@ -523,8 +523,8 @@ static int tmpfs_mount(const struct fs_type *type, const char *data, struct supe
 	return 0;
 }
 
-static const struct fs_type tmpfs_type = { "tmpfs", tmpfs_mount };
-static const struct fs_type ramfs_type = { "ramfs", tmpfs_mount };
+static const struct fs_type tmpfs_type = { .name = "tmpfs", .mount = tmpfs_mount };
+static const struct fs_type ramfs_type = { .name = "ramfs", .mount = tmpfs_mount };
 
 int tmpfs_register(void)
 {

@@ -71,6 +71,8 @@ struct mm_object *file_mm_object(struct file *f)
 {
 	/* The file system's own object when it has one (tmpfs: its pages, shared mappings allowed); else a snapshot for private maps only. */
 	struct mm_object *obj = tmpfs_file_object(f);
+	if (!obj)
+		obj = page_cache_file_object(f);
 	return obj ? obj : exec_file_object(f);
 }
 

@@ -1,6 +1,7 @@
 /* Text of the procfs files that are pure formatting of numbers, in Linux's exact layouts (fs/proc/meminfo.c, array.c). */
 #include <frame/clock.h>
 #include <frame/page.h>
+#include <kernel/page_cache.h>
 
 #include "procfs_internal.h"
 
@@ -12,16 +13,22 @@ static void kb_line(struct sbuf *b, const char *label, uint64_t kb)
 	sbuf_printf(b, "%-16s%8llu kB\n", label, (unsigned long long)kb);
 }
 
-void format_meminfo(struct sbuf *b, const struct mem_stats *m, uint64_t cached_pages,
+void format_meminfo(struct sbuf *b, const struct mem_stats *m, const struct page_cache_stats *pc,
 		    uint64_t kernel_stack_bytes)
 {
+	static const struct page_cache_stats none;
+	if (!pc)
+		pc = &none;
 	uint64_t slab = m->heap_slab_pages + m->heap_large_pages;
+	/* Clean file pages can be dropped at once: Linux counts them as available. */
+	uint64_t reclaimable = pc->cached - pc->shmem + pc->buffers;
+	uint64_t dirty = pc->dirty + pc->writeback;
+	uint64_t avail = m->free_pages + (reclaimable > dirty ? reclaimable - dirty : 0);
 	kb_line(b, "MemTotal:", KB(m->total_pages));
 	kb_line(b, "MemFree:", KB(m->free_pages));
-	/* No reclaimable caches: what is free is what is available. */
-	kb_line(b, "MemAvailable:", KB(m->free_pages));
-	kb_line(b, "Buffers:", 0);
-	kb_line(b, "Cached:", KB(cached_pages));
+	kb_line(b, "MemAvailable:", KB(avail));
+	kb_line(b, "Buffers:", KB(pc->buffers));
+	kb_line(b, "Cached:", KB(pc->cached));
 	kb_line(b, "SwapCached:", 0);
 	kb_line(b, "Active:", 0);
 	kb_line(b, "Inactive:", 0);
@@ -33,11 +40,11 @@ void format_meminfo(struct sbuf *b, const struct mem_stats *m, uint64_t cached_p
 	kb_line(b, "Mlocked:", 0);
 	kb_line(b, "SwapTotal:", 0);
 	kb_line(b, "SwapFree:", 0);
-	kb_line(b, "Dirty:", 0);
-	kb_line(b, "Writeback:", 0);
+	kb_line(b, "Dirty:", KB(pc->dirty));
+	kb_line(b, "Writeback:", KB(pc->writeback));
 	kb_line(b, "AnonPages:", 0);
 	kb_line(b, "Mapped:", 0);
-	kb_line(b, "Shmem:", KB(cached_pages));
+	kb_line(b, "Shmem:", KB(pc->shmem));
 	kb_line(b, "KReclaimable:", 0);
 	kb_line(b, "Slab:", KB(slab));
 	kb_line(b, "SReclaimable:", 0);

@@ -8,6 +8,7 @@
 #include <frame/string.h>
 #include <frame/sched.h>
 #include <frame/task.h>
+#include <kernel/page_cache.h>
 #include <kernel/proc.h>
 #include <kernel/utsname.h>
 
@@ -83,6 +84,7 @@ static void gen_stat(struct sbuf *b)
 /* The types Cadre may have registered; /proc/filesystems lists those that are. */
 static const char *const fs_names[] = {
 	"sysfs", "tmpfs", "devtmpfs", "proc", "ramfs", "devpts", "pipefs", "sockfs", "mqueue",
+	"ext2",
 };
 
 /*
@@ -113,10 +115,12 @@ int procfs_gen_global(enum pkind kind, struct sbuf *b)
 	struct mem_stats m;
 	struct new_utsname u;
 	struct proc_counts c;
+	struct page_cache_stats pcs;
 	switch (kind) {
 	case K_MEMINFO:
 		mem_stats(&m);
-		format_meminfo(b, &m, 0, (uint64_t)task_count() * TASK_STACK_SIZE);
+		page_cache_stats(&pcs);
+		format_meminfo(b, &m, &pcs, (uint64_t)task_count() * TASK_STACK_SIZE);
 		return 0;
 	case K_SLABINFO:
 		gen_slabinfo(b);
@@ -137,7 +141,9 @@ int procfs_gen_global(enum pkind kind, struct sbuf *b)
 	case K_FILESYSTEMS:
 		for (size_t i = 0; i < ARRAY_SIZE(fs_names); i++)
 			if (vfs_find_fs(fs_names[i]))
-				sbuf_printf(b, "nodev\t%s\n", fs_names[i]);
+				/* Block-device file systems have no "nodev" tag. */
+				sbuf_printf(b, "%s\t%s\n", strcmp(fs_names[i], "ext2") ? "nodev" : "",
+					    fs_names[i]);
 		return 0;
 	case K_VERSION:
 		sbuf_printf(b, "%s version %s (cadre@cadre) (gcc) %s\n", UTS_SYSNAME, UTS_RELEASE,

@@ -430,7 +430,7 @@ static int procfs_mount(const struct fs_type *type, const char *data, struct sup
 	return 0;
 }
 
-static const struct fs_type proc_type = { "proc", procfs_mount };
+static const struct fs_type proc_type = { .name = "proc", .mount = procfs_mount };
 
 int procfs_init(void)
 {

@@ -26,7 +26,9 @@ char *sbuf_reserve(struct sbuf *b, size_t n);
 /* ---- formatters over plain numbers (format.c, host-tested) ---- */
 
 /* /proc/meminfo from a frame snapshot; @cached_pages: page-cache/tmpfs pages (Cached, Shmem). */
-void format_meminfo(struct sbuf *b, const struct mem_stats *m, uint64_t cached_pages,
+struct page_cache_stats;
+/* @pc: the page cache's figures (NULL: none). */
+void format_meminfo(struct sbuf *b, const struct mem_stats *m, const struct page_cache_stats *pc,
 		    uint64_t kernel_stack_bytes);
 /* /proc/uptime: seconds up and idle, two decimals. */
 void format_uptime(struct sbuf *b, uint64_t up_ns, uint64_t idle_ns);

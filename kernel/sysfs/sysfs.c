@@ -42,7 +42,7 @@ static int sysfs_mount(const struct fs_type *type, const char *data, struct supe
 	return 0;
 }
 
-static const struct fs_type sysfs_type = { "sysfs", sysfs_mount };
+static const struct fs_type sysfs_type = { .name = "sysfs", .mount = sysfs_mount };
 
 int sysfs_register(void)
 {

@@ -8,6 +8,19 @@ mount -t devpts -o newinstance,ptmxmode=0666 devpts /dev/pts
 mount -t tmpfs tmpfs /tmp
 mount -t tmpfs tmpfs /dev/shm
 mount -t sysfs sysfs /sys
+# Linux: the virtio and ext2 drivers are modules (Cadre has them built in, and no insmod).
+if [ -f /lib/modules/order ]; then
+	for m in $(cat /lib/modules/order); do
+		[ -f /lib/modules/$m.ko ] && insmod /lib/modules/$m.ko 2>/dev/null
+	done
+fi
+# The disk's node appears once its driver probed it.
+i=0
+while [ ! -b /dev/vda ] && [ $i -lt 100 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+[ -b /dev/vda ] || echo "GUEST-WARNING: no /dev/vda"
 # Programs get no controlling terminal and no inherited oddities: stdin is /dev/null.
 exec </dev/null
 set -o pipefail

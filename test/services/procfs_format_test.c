@@ -38,7 +38,7 @@ KTEST(procfs_meminfo_layout)
 	m.pgtable_pages = 3;
 	struct sbuf b;
 	sbuf_init(&b);
-	format_meminfo(&b, &m, 0, 3 * 16384);
+	format_meminfo(&b, &m, NULL, 3 * 16384);
 	KASSERT(b.err == 0 && b.buf);
 	KEXPECT(!strncmp(b.buf, "MemTotal:           4000 kB\n", 28));
 	KEXPECT(has_line(&b, "MemFree:            1000 kB"));

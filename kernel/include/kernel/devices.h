@@ -22,4 +22,11 @@ int devices_init(void);
  */
 int dev_open_console(const struct path *root, struct file **out);
 
+/*
+ * A node every devtmpfs mounted from now on holds (@name at its root, type
+ * and permissions @mode, device @rdev): what drivers call for the devices
+ * they find. 0, -ENOSPC (table full), -ENAMETOOLONG.
+ */
+int devtmpfs_add_node(const char *name, uint32_t mode, uint64_t rdev);
+
 #endif

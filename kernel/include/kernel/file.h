@@ -44,6 +44,8 @@ struct file_ops {
 	 * argument (a user address for most requests). NULL: -ENOTTY.
 	 */
 	long (*ioctl)(struct file *f, unsigned cmd, unsigned long arg);
+	/* fsync/fdatasync. NULL: nothing to write back (0), except FIFOs and sockets (-EINVAL). */
+	int (*fsync)(struct file *f, bool datasync);
 };
 
 struct file {
@@ -78,6 +80,8 @@ int64_t vfs_lseek(struct file *f, int64_t off, int whence);
 /* getdents64 records into @buf: bytes filled, 0 at the end, -EINVAL if the first does not fit. */
 ssize_t vfs_getdents64(struct file *f, void *buf, size_t len);
 int vfs_fstat(struct file *f, struct stat *st);
+/* fsync(2)/fdatasync(2) of an open file: 0, -EIO, -EINVAL (FIFO, socket). */
+int vfs_fsync(struct file *f, bool datasync);
 /* fcntl(F_SETFL): only O_APPEND, O_NONBLOCK, O_NOATIME, O_DIRECT, FASYNC change. */
 void file_set_status_flags(struct file *f, uint32_t flags);
 

@@ -25,6 +25,12 @@ struct mm_object;
  * -EPERM under F_SEAL_WRITE. NULL for other files or when out of memory.
  */
 struct mm_object *tmpfs_file_object(struct file *f);
+/*
+ * The memory object of a file whose data is in a page cache (a disk file
+ * system's regular file, or a block device node): NULL if it has none or
+ * out of memory (kernel/fs/filemap.c).
+ */
+struct mm_object *page_cache_file_object(struct file *f);
 
 /*
  * open(O_TMPFILE) (kernel/fs/tmpfs_tmpfile.c): a regular file with no name

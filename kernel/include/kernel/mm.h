@@ -38,6 +38,11 @@ struct mm_object_ops {
 	void (*path)(struct mm_object *obj, char *buf, size_t size);
 	/* The last reference went: free the object. */
 	void (*release)(struct mm_object *obj);
+	/*
+	 * Optional: write object pages [@first, @last] back to storage and
+	 * wait (msync MS_SYNC): 0 or -EIO. NULL: nothing to write back.
+	 */
+	int (*sync)(struct mm_object *obj, uint64_t first, uint64_t last);
 };
 
 struct mm_object {
@@ -116,8 +121,9 @@ int mm_mremap(struct mm *mm, vaddr_t old_addr, uint64_t old_len, uint64_t new_le
 int mm_madvise(struct mm *mm, vaddr_t addr, uint64_t len, int advice);
 /*
  * msync (kernel/mm/msync.c): validation and Linux's errors (-EINVAL flags or
- * alignment, -ENOMEM unmapped, -EBUSY MS_INVALIDATE of locked pages); file
- * pages are the file's own, so there is nothing to write back.
+ * alignment, -ENOMEM unmapped, -EBUSY MS_INVALIDATE of locked pages); with
+ * MS_SYNC the shared file mappings of the range are written back (their
+ * object's sync), -EIO if that fails.
  */
 int mm_msync(struct mm *mm, vaddr_t addr, uint64_t len, int flags);
 /*

@@ -108,6 +108,12 @@ struct inode_ops {
 	 * past each emitted entry; stop early when the emitter says so.
 	 */
 	int (*iterate)(struct inode *dir, uint64_t *pos, struct dir_emit *emit);
+	/*
+	 * Optional: write the file's dirty data (and, unless @datasync, its
+	 * metadata) to stable storage (fsync/fdatasync): 0 or -EIO. NULL: a
+	 * memory file system with nothing to write.
+	 */
+	int (*fsync)(struct inode *inode, bool datasync);
 };
 
 /* Called by a file system's iterate() per entry; false means "no room, stop". */
@@ -123,6 +129,8 @@ struct super_ops {
 	int (*statfs)(struct super_block *sb, struct statfs *out);
 	/* Free everything of @sb once its last mount is gone (root reference already dropped). */
 	void (*kill)(struct super_block *sb);
+	/* Optional: write everything dirty to stable storage (sync, syncfs): 0 or -EIO. */
+	int (*sync_fs)(struct super_block *sb);
 };
 
 struct inode {
@@ -138,6 +146,8 @@ struct inode {
 	struct super_block *sb;
 	const struct inode_ops *ops;
 	struct mutex data_lock;
+	/* The file's page cache (kernel/page_cache.h) when its data lives in one; else NULL. */
+	struct page_cache *cache;
 	void *fs_private;
 };
 
@@ -156,6 +166,12 @@ struct fs_type {
 	const char *name;
 	/* Create a new instance; @data is the mount option string or NULL. */
 	int (*mount)(const struct fs_type *type, const char *data, struct super_block **out);
+	/*
+	 * For a file system on a block device (then @mount is NULL): a new
+	 * instance on the device numbered @rdev, with mount(2)'s MS_* @flags.
+	 */
+	int (*mount_dev)(const struct fs_type *type, uint64_t rdev, unsigned long flags,
+			 const char *data, struct super_block **out);
 };
 
 /* A location in the tree: a mount and an inode in it, each referenced. */
@@ -203,6 +219,18 @@ int vfs_mount_root(const char *fstype, const char *data, struct path *root);
 /* Mount a new instance of @fstype on directory @target (root only: -EPERM). */
 int vfs_mount(const struct vfs_ctx *ctx, const struct path *at, const char *target,
 	      const char *fstype, const char *data);
+/*
+ * The same with mount(2)'s @source and MS_* @flags: a file system on a
+ * block device resolves @source to its node (-ENOTBLK if it is not one,
+ * -ENXIO for no such device).
+ */
+int vfs_mount_dev(const struct vfs_ctx *ctx, const struct path *at, const char *target,
+		  const char *fstype, const char *source, unsigned long flags, const char *data);
+/* vfs_mount_root() for a file system on the block device @rdev (root=/dev/vda). */
+int vfs_mount_root_dev(const char *fstype, uint64_t rdev, unsigned long flags, const char *data,
+		       struct path *root);
+/* Call @fn on each mounted superblock (once each) until it returns non-zero; that value. */
+int vfs_for_each_sb(int (*fn)(struct super_block *sb, void *arg), void *arg);
 /* Unmount the file system whose root @target names: -EINVAL if not a mount root, -EBUSY if in use. */
 int vfs_umount(const struct vfs_ctx *ctx, const struct path *at, const char *target);
 /* Take down the root mount (tests, shutdown): -EBUSY while anything else is mounted or used. */
@@ -255,6 +283,10 @@ int vfs_truncate(const struct cred *c, struct inode *inode, int64_t size, bool c
 /* access()/faccessat(): @mode F_OK 0 or R_OK 4 | W_OK 2 | X_OK 1. */
 int vfs_access(const struct cred *c, struct inode *inode, int mode);
 int vfs_statfs(struct inode *inode, struct statfs *out);
+
+/* Write-back (kernel/fs/sync.c): sync(2) of everything, syncfs(2) of one file system. */
+int vfs_sync_all(void);
+int vfs_syncfs(struct super_block *sb);
 
 /* Serialises walks and namespace changes; exported for the file layer. */
 void vfs_lock(void);
