@@ -231,6 +231,12 @@ static void lru_del(struct pc_entry *e)
 	e->on_lru = false;
 }
 
+/* Nobody but the cache holds the page: no other reference, no mapping. */
+static bool only_holder(const struct pc_entry *e)
+{
+	return page_refcount(e->page) == 1 && page_mapcount(e->page) == 0;
+}
+
 static bool evictable_kind(const struct page_cache *pc)
 {
 	return pc->kind != PC_SHMEM;
@@ -327,7 +333,7 @@ static void collect_entry(struct pc_entry *e, void *arg)
 	if (e->idx > c->last)
 		return;
 	if (c->only_clean && (e->dirty || (e->flags & (E_LOCKED | E_WRITEBACK | E_MAPPED_W)) ||
-			      page_refcount(e->page) > 1))
+			      !only_holder(e)))
 		return;
 	if (!c->only_clean && (e->flags & E_LOCKED))
 		return;
@@ -848,8 +854,8 @@ static int writeback_pass(struct page_cache *pc, uint64_t first, uint64_t last,
 			struct pc_entry *x = batch_e[i];
 			x->flags &= ~E_WRITEBACK;
 			if (x->flags & E_MAPPED_W) {
-				/* Still mapped (the cache, our reference, the mapping)? */
-				if (page_refcount(x->page) > 2)
+				/* Still mapped somewhere? */
+				if (page_mapcount(x->page) > 0)
 					again[nagain++] = x;
 				else
 					x->flags &= ~E_MAPPED_W;
@@ -970,7 +976,7 @@ size_t page_cache_reclaim(size_t want)
 			if (e->flags & E_REFERENCED) {
 				e->flags &= ~E_REFERENCED;
 			} else if (!e->dirty && !(e->flags & (E_LOCKED | E_WRITEBACK | E_MAPPED_W)) &&
-				   page_refcount(e->page) == 1) {
+				   only_holder(e)) {
 				take = true;
 				tree_clear(pc, e->idx);
 				pc->nr_pages--;
