@@ -16,6 +16,7 @@
 #include <kernel/page_cache.h>
 #include <kernel/virtio.h>
 #include <kernel/fs.h>
+#include <kernel/inet.h>
 #include <kernel/ktime.h>
 #include <kernel/proc.h>
 #include <kernel/procfs.h>
@@ -110,6 +111,7 @@ void kernel_main(void)
 	virtio_blk_register();
 	virtio_pci_probe_all();
 	procfs_init();
+	inet_init();
 	tty_console_init();
 	proc_tty_init();
 	ktime_init();

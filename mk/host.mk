@@ -17,8 +17,11 @@ HOST_OBJS := $(patsubst %.c,$(HOST_OUT)/obj/%.o,$(HOST_SRCS))
 HOST_SERVICE_CFLAGS := $(filter-out -Iframe -Iframe/host/include,$(HOST_CFLAGS)) -Ikernel/include
 # kernel/mm: process address spaces (issue 5).
 # The system-call handlers (sys_*.c) and what only they use need processes or user memory: not hosted.
+# kernel/net/inet: the IPv4 stack without its kernel glue (socket files, ioctls, the network task).
+HOST_INET_KERNEL_ONLY := kernel/net/inet/af_inet.c kernel/net/inet/dev_ioctl.c kernel/net/inet/stack_task.c
 HOST_SERVICE_SRCS := $(filter-out %/sys_fs.c %/locks.c %/rw_engine.c $(wildcard kernel/*/sys_*.c), \
 		$(wildcard kernel/fs/*.c kernel/lib/*.c kernel/mm/*.c kernel/tty/*.c)) \
+	$(filter-out $(HOST_INET_KERNEL_ONLY),$(wildcard kernel/net/inet/*.c)) \
 	kernel/dev/chrdev.c kernel/dev/mem.c kernel/dev/devtmpfs.c \
 	kernel/procfs/format.c kernel/procfs/sbuf.c kernel/procfs/utsname.c \
 	$(filter-out %_ktest_only.c,$(wildcard test/services/*.c))

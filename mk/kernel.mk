@@ -8,8 +8,10 @@ SERVICE_SRCS := $(sort $(shell find kernel -name '*.c') $(SYSCALL_TABLE))
 # if the committed copy is stale.
 SYSCALL_TABLE := kernel/syscall/syscall_table.c
 SYSCALL_PROTOS := kernel/include/kernel/syscalls.h
-# Service tests (test/services) join the test kernel, built as services (rule in sanitize.mk).
-KTEST_SRCS := $(sort $(wildcard test/kernel/*.c)) $(sort $(wildcard test/services/*.c))
+# Service tests (test/services) join the test kernel, built as services (rule in sanitize.mk);
+# *_host_only.c ones need the host (a virtual clock for the network stack, say).
+KTEST_SRCS := $(sort $(wildcard test/kernel/*.c)) \
+	$(sort $(filter-out %_host_only.c,$(wildcard test/services/*.c)))
 
 FRAME_OBJS := $(patsubst %,$(OUT)/obj/%.o,$(FRAME_SRCS))
 SERVICE_OBJS := $(patsubst %,$(OUT)/obj/%.o,$(SERVICE_SRCS))

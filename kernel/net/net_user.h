@@ -8,8 +8,8 @@
 /* The socket file at @fd with a reference: -EBADF, -ENOTSOCK. */
 int net_sock_get(int fd, struct file **out);
 /* A user sockaddr of @ulen bytes (Linux's move_addr_to_kernel): -EINVAL, -EFAULT. */
-int net_addr_in(uint64_t uaddr, int64_t ulen, struct sockaddr_un *out, size_t *len);
+int net_addr_in(uint64_t uaddr, int64_t ulen, union sock_addr *out, size_t *len);
 /* Write @alen bytes of @a as far as *@ulenp allows, and the full length back. */
-int net_addr_out(const struct sockaddr_un *a, size_t alen, uint64_t uaddr, uint64_t ulenp);
+int net_addr_out(const union sock_addr *a, size_t alen, uint64_t uaddr, uint64_t ulenp);
 
 #endif

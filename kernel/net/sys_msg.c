@@ -248,7 +248,7 @@ static ssize_t send_common(int fd, struct uio *u, uint64_t uname, int64_t namele
 	int err = net_sock_get(fd, &f);
 	if (err)
 		return err;
-	struct sockaddr_un to;
+	union sock_addr to;
 	size_t tolen = 0;
 	struct sock_send m = { .flags = flags, .ctx = fdu_ctx() };
 	uint8_t *ctl = NULL;

@@ -3,6 +3,7 @@
 #include <frame/string.h>
 #include <frame/vm_io.h>
 #include <abi/fcntl.h>
+#include <kernel/inet.h>
 #include <kernel/socket.h>
 #include "../ipc/fd_user.h"
 #include <kernel/syscalls.h>
@@ -25,7 +26,7 @@ int net_sock_get(int fd, struct file **out)
 	return 0;
 }
 
-int net_addr_in(uint64_t uaddr, int64_t ulen, struct sockaddr_un *out, size_t *len)
+int net_addr_in(uint64_t uaddr, int64_t ulen, union sock_addr *out, size_t *len)
 {
 	/* Linux's move_addr_to_kernel. */
 	if (ulen < 0 || ulen > SOCKADDR_STORAGE)
@@ -41,7 +42,7 @@ int net_addr_in(uint64_t uaddr, int64_t ulen, struct sockaddr_un *out, size_t *l
 	return 0;
 }
 
-int net_addr_out(const struct sockaddr_un *a, size_t alen, uint64_t uaddr, uint64_t ulenp)
+int net_addr_out(const union sock_addr *a, size_t alen, uint64_t uaddr, uint64_t ulenp)
 {
 	/* Linux's move_addr_to_user: the full length goes back, the bytes up to the room given. */
 	uint32_t room;
@@ -74,6 +75,8 @@ static int check_socket_args(int family, int type, int protocol, int *base, uint
 		return -EAFNOSUPPORT;
 	if (*base >= SOCK_TYPE_MAX)
 		return -EINVAL;
+	if (family == AF_INET && !pair)
+		return 0;
 	if (family != AF_UNIX)
 		return pair && family_without_pairs(family) ? -EOPNOTSUPP : -EAFNOSUPPORT;
 	if (protocol && protocol != AF_UNIX)
@@ -93,7 +96,10 @@ int64_t sys_socket(int family, int type, int protocol)
 	if (err)
 		return err;
 	struct file *f;
-	err = unix_create(fdu_cred(), base, flags & SOCK_NONBLOCK, &f);
+	if (family == AF_INET)
+		err = inet_create(fdu_cred(), base, protocol, flags & SOCK_NONBLOCK, &f);
+	else
+		err = unix_create(fdu_cred(), base, flags & SOCK_NONBLOCK, &f);
 	if (err)
 		return err;
 	return fdu_install_new(f, flags & SOCK_CLOEXEC);
@@ -138,7 +144,7 @@ int64_t sys_bind(int fd, const struct sockaddr __user *addr, int addrlen)
 	int err = net_sock_get(fd, &f);
 	if (err)
 		return err;
-	struct sockaddr_un sa;
+	union sock_addr sa;
 	size_t len;
 	err = net_addr_in(user_addr(addr), (int64_t)addrlen, &sa, &len);
 	if (!err)
@@ -163,7 +169,7 @@ int64_t sys_connect(int fd, const struct sockaddr __user *addr, int addrlen)
 	struct file *f = fdu_get(fd);
 	if (!f)
 		return -EBADF;
-	struct sockaddr_un sa;
+	union sock_addr sa;
 	size_t len;
 	int err = net_addr_in(user_addr(addr), (int64_t)addrlen, &sa, &len);
 	if (!err && !file_is_socket(f))
@@ -183,7 +189,7 @@ static int64_t do_accept(int fd, uint64_t uaddr, uint64_t ulenp, uint32_t flags)
 	if (err)
 		return err;
 	struct file *nf;
-	struct sockaddr_un peer;
+	union sock_addr peer;
 	size_t alen;
 	err = sock_accept(f, flags & SOCK_NONBLOCK, &nf, &peer, &alen);
 	file_put(f);
@@ -215,7 +221,7 @@ static int64_t do_name(int fd, struct sockaddr __user *addr, int __user *addrlen
 	int err = net_sock_get(fd, &f);
 	if (err)
 		return err;
-	struct sockaddr_un sa;
+	union sock_addr sa;
 	size_t alen;
 	err = sock_name(f, peer, &sa, &alen);
 	file_put(f);
@@ -246,7 +252,7 @@ int64_t sys_shutdown(int fd, int how)
 }
 
 /* Option values are small; longer buffers are read or written only this far. */
-#define OPT_MAX 64
+#define OPT_MAX SOCK_OPT_MAX
 
 int64_t sys_setsockopt(int fd, int level, int optname, const void __user *optval, int optlen)
 {

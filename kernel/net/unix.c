@@ -195,12 +195,7 @@ int unix_pair(const struct cred *c, int type, uint32_t flags, struct file **fa, 
 	return 0;
 }
 
-bool file_is_socket(const struct file *f)
-{
-	return f->ops == &unix_file_ops;
-}
-
-int sock_type(struct file *f)
+static int unix_sock_type(struct file *f)
 {
 	return ((struct unix_sock *)f->private_data)->type;
 }
@@ -210,8 +205,10 @@ static struct unix_sock *sk(struct file *f)
 	return f->private_data;
 }
 
-int sock_bind(struct file *f, const struct vfs_ctx *ctx, const struct sockaddr_un *sa, size_t len)
+static int unix_sock_bind(struct file *f, const struct vfs_ctx *ctx, const union sock_addr *addr,
+			  size_t len)
 {
+	const struct sockaddr_un *sa = &addr->un;
 	struct unix_sock *s = sk(f);
 	if (len < SUN_PATH_OFFSET || sa->sun_family != AF_UNIX)
 		return -EINVAL;
@@ -235,7 +232,7 @@ int sock_bind(struct file *f, const struct vfs_ctx *ctx, const struct sockaddr_u
 	return err;
 }
 
-int sock_listen(struct file *f, int backlog)
+static int unix_sock_listen(struct file *f, int backlog)
 {
 	struct unix_sock *s = sk(f);
 	if (s->type == SOCK_DGRAM)
@@ -287,9 +284,10 @@ static bool accept_room(struct unix_sock *l)
 	       __atomic_load_n(&l->state, __ATOMIC_ACQUIRE) != US_LISTENING;
 }
 
-int sock_connect(struct file *f, const struct vfs_ctx *ctx, const struct sockaddr_un *sa,
-		 size_t len)
+static int unix_sock_connect(struct file *f, const struct vfs_ctx *ctx, const union sock_addr *addr,
+			     size_t len)
 {
+	const struct sockaddr_un *sa = &addr->un;
 	struct unix_sock *s = sk(f);
 	if (len < SUN_PATH_OFFSET)
 		return -EINVAL;
@@ -391,8 +389,9 @@ static bool acceptable(struct unix_sock *s)
 	       __atomic_load_n(&s->state, __ATOMIC_ACQUIRE) != US_LISTENING;
 }
 
-static void fill_name(const struct unix_addr *a, struct sockaddr_un *out, size_t *alen)
+static void fill_name(const struct unix_addr *a, union sock_addr *addr, size_t *alen)
 {
+	struct sockaddr_un *out = &addr->un;
 	memset(out, 0, sizeof(*out));
 	out->sun_family = AF_UNIX;
 	if (!a) {
@@ -403,8 +402,8 @@ static void fill_name(const struct unix_addr *a, struct sockaddr_un *out, size_t
 	*alen = a->len;
 }
 
-int sock_accept(struct file *f, uint32_t flags, struct file **out, struct sockaddr_un *peer,
-		size_t *alen)
+static int unix_sock_accept(struct file *f, uint32_t flags, struct file **out, union sock_addr *peer,
+			    size_t *alen)
 {
 	struct unix_sock *s = sk(f);
 	if (s->type == SOCK_DGRAM)
@@ -453,7 +452,7 @@ int sock_accept(struct file *f, uint32_t flags, struct file **out, struct sockad
 	return err;
 }
 
-int sock_shutdown(struct file *f, int how)
+static int unix_sock_shutdown(struct file *f, int how)
 {
 	struct unix_sock *s = sk(f);
 	if (how < SHUT_RD || how > SHUT_RDWR)
@@ -476,7 +475,7 @@ int sock_shutdown(struct file *f, int how)
 	return 0;
 }
 
-int sock_name(struct file *f, bool peer, struct sockaddr_un *out, size_t *alen)
+static int unix_sock_name(struct file *f, bool peer, union sock_addr *out, size_t *alen)
 {
 	struct unix_sock *s = sk(f);
 	int err = 0;
@@ -495,7 +494,7 @@ int sock_name(struct file *f, bool peer, struct sockaddr_un *out, size_t *alen)
 
 /* ---- options ---- */
 
-int sock_setsockopt(struct file *f, int level, int name, const void *val, size_t len)
+static int unix_sock_setsockopt(struct file *f, int level, int name, const void *val, size_t len)
 {
 	struct unix_sock *s = sk(f);
 	if (level != SOL_SOCKET)
@@ -543,7 +542,7 @@ int sock_setsockopt(struct file *f, int level, int name, const void *val, size_t
 	}
 }
 
-int sock_getsockopt(struct file *f, int level, int name, void *val, size_t *len)
+static int unix_sock_getsockopt(struct file *f, int level, int name, void *val, size_t *len)
 {
 	struct unix_sock *s = sk(f);
 	if (level != SOL_SOCKET)
@@ -595,7 +594,7 @@ static ssize_t uf_read(struct file *f, void *buf, size_t len, uint64_t *pos)
 {
 	(void)pos;
 	struct sock_recv m = { .buf = buf, .len = len, .flags = 0 };
-	ssize_t n = sock_recv(f, &m);
+	ssize_t n = unix_sock_recv(f, &m);
 	if (m.fds) {
 		for (unsigned i = 0; i < m.nfds; i++)
 			file_put(m.fds[i]);
@@ -611,7 +610,7 @@ static ssize_t uf_write(struct file *f, const void *buf, size_t len, uint64_t *p
 {
 	(void)pos;
 	struct sock_send m = { .buf = buf, .len = len, .flags = 0 };
-	return sock_send(f, &m);
+	return unix_sock_send(f, &m);
 }
 
 
@@ -653,4 +652,19 @@ const struct file_ops unix_file_ops = {
 	.positional = false,
 	.poll = uf_poll,
 	.ioctl = uf_ioctl,
+};
+
+const struct sock_ops unix_sock_ops = {
+	.family = AF_UNIX,
+	.type = unix_sock_type,
+	.bind = unix_sock_bind,
+	.listen = unix_sock_listen,
+	.connect = unix_sock_connect,
+	.accept = unix_sock_accept,
+	.shutdown = unix_sock_shutdown,
+	.name = unix_sock_name,
+	.send = unix_sock_send,
+	.recv = unix_sock_recv,
+	.setsockopt = unix_sock_setsockopt,
+	.getsockopt = unix_sock_getsockopt,
 };

@@ -194,7 +194,7 @@ static ssize_t record_send(struct unix_sock *s, struct sock_send *m, bool nonblo
 	struct unix_addr *a = NULL;
 	int err = 0;
 	if (m->to && s->type == SOCK_DGRAM) {
-		err = unix_addr_make(m->to, m->tolen, &a);
+		err = unix_addr_make(&m->to->un, m->tolen, &a);
 		if (err)
 			return err;
 	}
@@ -240,7 +240,7 @@ out:
 	return err ? err : (ssize_t)m->len;
 }
 
-ssize_t sock_send(struct file *f, struct sock_send *m)
+ssize_t unix_sock_send(struct file *f, struct sock_send *m)
 {
 	struct unix_sock *s = f->private_data;
 	if (m->flags & MSG_OOB)
@@ -292,7 +292,7 @@ static void take_meta(struct unix_sock *s, struct unix_msg *msg, struct sock_rec
 		memcpy(&r->from, &msg->from->sa, msg->from->len);
 		r->fromlen = msg->from->len;
 	} else if (s->type != SOCK_STREAM) {
-		r->from.sun_family = AF_UNIX;
+		r->from.un.sun_family = AF_UNIX;
 		r->fromlen = SUN_PATH_OFFSET;
 	}
 }
@@ -405,7 +405,7 @@ static ssize_t record_recv(struct unix_sock *s, struct sock_recv *r, bool nonblo
 	return (r->flags & MSG_TRUNC) ? (ssize_t)full : (ssize_t)n;
 }
 
-ssize_t sock_recv(struct file *f, struct sock_recv *r)
+ssize_t unix_sock_recv(struct file *f, struct sock_recv *r)
 {
 	struct unix_sock *s = f->private_data;
 	if (r->flags & MSG_OOB)

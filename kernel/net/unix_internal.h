@@ -68,6 +68,9 @@ void unix_sock_put_locked(struct unix_sock *s);
 void unix_addr_put_locked(struct unix_addr *a);
 /* Free a message: under the lock, which it drops around closing descriptors in flight. */
 void unix_msg_free_locked(struct unix_msg *m);
+/* The data calls of unix_sock_ops (unix_data.c). */
+ssize_t unix_sock_send(struct file *f, struct sock_send *m);
+ssize_t unix_sock_recv(struct file *f, struct sock_recv *r);
 /* POLL* mask of @s, under the lock. */
 unsigned unix_poll_mask(struct unix_sock *s);
 

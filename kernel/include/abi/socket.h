@@ -55,22 +55,56 @@
 #define SO_RCVBUF 8
 #define SO_KEEPALIVE 9
 #define SO_OOBINLINE 10
+#define SO_NO_CHECK 11
+#define SO_PRIORITY 12
 #define SO_LINGER 13
+#define SO_REUSEPORT 15
 #define SO_PASSCRED 16
 #define SO_PEERCRED 17
 #define SO_RCVLOWAT 18
 #define SO_SNDLOWAT 19
+#define SO_RCVTIMEO_OLD 20
+#define SO_SNDTIMEO_OLD 21
+#define SO_BINDTODEVICE 25
+#define SO_PEERNAME 28
+#define SO_TIMESTAMP_OLD 29
 #define SO_ACCEPTCONN 30
+#define SO_PEERSEC 31
+#define SO_PASSSEC 34
+#define SO_TIMESTAMPNS_OLD 35
+#define SO_MARK 36
 #define SO_PROTOCOL 38
 #define SO_DOMAIN 39
 #define SO_SNDBUFFORCE 32
 #define SO_RCVBUFFORCE 33
+#define SO_RXQ_OVFL 40
+#define SO_PEEK_OFF 42
+#define SO_BUSY_POLL 46
+#define SO_INCOMING_CPU 49
+#define SO_COOKIE 57
+#define SO_ZEROCOPY 60
+#define SO_BINDTOIFINDEX 62
+#define SCM_TIMESTAMP SO_TIMESTAMP_OLD
+
+/* abi-unchecked: option levels glibc spreads over <netinet/in.h> and <netinet/tcp.h> (Linux's values). */
+#define SOL_IP 0
+#define SOL_TCP 6
+#define SOL_UDP 17
+#define SOL_RAW 255
+
 
 #define SOMAXCONN 4096
 
 struct sockaddr {
 	uint16_t sa_family;
 	char sa_data[14];
+};
+
+/* Room for any family's address (Linux's sockaddr_storage, 128 bytes). */
+struct sockaddr_storage {
+	uint16_t ss_family;
+	uint8_t __ss_padding[118];
+	uint64_t __ss_align;
 };
 
 struct sockaddr_un {

@@ -1,0 +1,34 @@
+/*
+ * AF_INET: the IPv4 stack of kernel/net/inet (loopback and Ethernet
+ * devices, IPv4, ICMP, UDP, TCP) and its sockets with Linux's semantics.
+ * AF_INET6 is not implemented (socket() answers EAFNOSUPPORT).
+ */
+#ifndef KERNEL_INET_H
+#define KERNEL_INET_H
+
+#include <frame/types.h>
+#include <kernel/cred.h>
+#include <kernel/file.h>
+#include <kernel/socket.h>
+
+/* Start the stack: the loopback device (down, as Linux boots it). 0 or -errno. */
+int inet_init(void);
+
+/*
+ * socket(AF_INET, @type, @protocol): SOCK_STREAM (TCP), SOCK_DGRAM (UDP),
+ * SOCK_RAW (any protocol but 0 and IPPROTO_RAW needs root: -EPERM).
+ * @flags: O_NONBLOCK for the file. -ESOCKTNOSUPPORT, -EPROTONOSUPPORT.
+ */
+int inet_create(const struct cred *c, int type, int protocol, uint32_t flags, struct file **out);
+
+/* The inet family's ops when @f is an AF_INET socket, else NULL. */
+const struct sock_ops *inet_sock_ops_of(const struct file *f);
+
+/*
+ * The interface and routing ioctls any socket answers (SIOCGIFCONF,
+ * SIOC[GS]IF*, SIOCADDRT/SIOCDELRT, SIOC[GSD]ARP): -ENOTTY for other
+ * requests. @arg is the user address; @c decides who may change things.
+ */
+long inet_dev_ioctl(const struct cred *c, unsigned cmd, unsigned long arg);
+
+#endif
