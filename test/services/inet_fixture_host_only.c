@@ -1,6 +1,7 @@
 /* The IPv4 stack's host test fixture: virtual clock, loopback, fake Ethernet device, packet builders, file-less sockets. */
 #include <abi/errno.h>
 #include <frame/heap.h>
+#include <frame/log.h>
 #include <frame/string.h>
 #include "inet_fixture.h"
 
@@ -49,11 +50,26 @@ void nf_advance(uint64_t ns)
 	net_unlock();
 }
 
+static bool dump_one(struct tcp_sock *tp, void *arg)
+{
+	(void)arg;
+	struct inet_sock *sk = &tp->inet;
+	console_printf("    left: tcp %u.%u.%u.%u:%u -> :%u state %u orphan %d refs %u timers %d%d%d%d%d%d\n",
+		       sk->laddr >> 24, (sk->laddr >> 16) & 255, (sk->laddr >> 8) & 255,
+		       sk->laddr & 255, sk->lport, sk->rport, sk->state, sk->orphan, sk->refs,
+		       ntimer_armed(&tp->t_rexmt), ntimer_armed(&tp->t_delack),
+		       ntimer_armed(&tp->t_keep), ntimer_armed(&tp->t_wait),
+		       ntimer_armed(&tp->t_persist), ntimer_armed(&tp->t_cork));
+	return true;
+}
+
 void nf_end(struct ktest_ctx *ktest_ctx)
 {
 	/* Whatever is still closing (FIN_WAIT, TIME_WAIT, reassembly) times out. */
 	nf_advance(SEC(300));
 	net_lock();
+	if (tcp_orphans() || tcp_ports.count || ntimer_count())
+		tcp_for_each(dump_one, NULL);
 	KEXPECT_EQ(tcp_orphans(), 0);
 	KEXPECT_EQ(tcp_ports.count, 0);
 	KEXPECT_EQ(udp_ports.count, 0);

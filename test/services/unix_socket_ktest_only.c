@@ -128,9 +128,10 @@ KTEST(unix_passes_descriptors)
 	file_put(b);
 }
 
-static void abstract(struct sockaddr_un *sa, size_t *len, const char *name)
+static void abstract(union sock_addr *a, size_t *len, const char *name)
 {
-	memset(sa, 0, sizeof(*sa));
+	struct sockaddr_un *sa = &a->un;
+	memset(a, 0, sizeof(*a));
 	sa->sun_family = AF_UNIX;
 	memcpy(sa->sun_path + 1, name, strlen(name));
 	*len = SUN_PATH_OFFSET + 1 + strlen(name);
@@ -141,7 +142,7 @@ KTEST(unix_listen_connect_accept_abstract)
 	struct file *l, *c, *c2, *s;
 	KASSERT(unix_create(&root, SOCK_STREAM, O_NONBLOCK, &l) == 0);
 	KASSERT(unix_create(&root, SOCK_STREAM, O_NONBLOCK, &c) == 0);
-	struct sockaddr_un sa, got;
+	union sock_addr sa, got;
 	size_t len, glen;
 	abstract(&sa, &len, "ktest-unix");
 	KEXPECT_EQ(sock_connect(c, NULL, &sa, len), -ECONNREFUSED);
@@ -164,7 +165,7 @@ KTEST(unix_listen_connect_accept_abstract)
 	KEXPECT_EQ(rcv(s, buf, sizeof(buf), 0), 5);
 	KEXPECT_EQ(sock_name(s, false, &got, &glen), 0);
 	KEXPECT_EQ(glen, len);
-	KEXPECT(memcmp(got.sun_path, sa.sun_path, len - SUN_PATH_OFFSET) == 0);
+	KEXPECT(memcmp(got.un.sun_path, sa.un.sun_path, len - SUN_PATH_OFFSET) == 0);
 	KEXPECT_EQ(sock_name(c, true, &got, &glen), 0);
 	KEXPECT_EQ(glen, len);
 	/* A second socket cannot take the name. */

@@ -57,6 +57,9 @@
 #define TCP_SYN_RETRIES 6u
 #define TCP_SYNACK_RETRIES 5u
 #define TCP_RETRIES2 15u
+#define TCP_ORPHAN_RETRIES 8u
+/* RFC 6298 5.7: the RTO when the handshake needed a retransmission and gave no sample. */
+#define TCP_TIMEOUT_FALLBACK_NS (3ull * NSEC_PER_SEC)
 #define TCP_WMEM_DEFAULT 16384u
 #define TCP_WMEM_MAX 4194304u
 #define TCP_RMEM_DEFAULT 131072u
@@ -113,6 +116,7 @@ struct tcp_sock {
 	struct ring snd;	/* unacknowledged and unsent data */
 	bool fin_queued;	/* a FIN follows the data (close/shutdown) */
 	uint32_t snd_sml;	/* end of the last small segment sent (Nagle) */
+	bool force_send;	/* ignore sender SWS avoidance once */
 	uint8_t snd_wscale, rcv_wscale;
 	uint16_t mss;		/* current send MSS, options excluded */
 	uint16_t advmss;	/* the MSS we announce */
@@ -251,6 +255,8 @@ void tcp_send_active_rst(struct tcp_sock *tp);
 void tcp_send_reset_for(const struct pkt *p, const struct tcp_seg *s);
 /* A keepalive or zero-window probe: an old sequence number, no data. */
 void tcp_send_probe(struct tcp_sock *tp);
+/* Send what a small window allows, silly or not (the persist timer's override). */
+void tcp_send_window_override(struct tcp_sock *tp);
 /* Retransmit the first unacknowledged segment. */
 void tcp_retransmit_head(struct tcp_sock *tp);
 /* The receive window we would announce now (unscaled bytes). */

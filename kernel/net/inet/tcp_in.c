@@ -255,6 +255,7 @@ static void listen_input(struct tcp_sock *l, struct pkt *p, const struct tcp_seg
 	c->snd_wl1 = s->seq;
 	c->iss = tcp_new_iss(cs->laddr, cs->lport, cs->raddr, cs->rport);
 	c->snd_una = c->snd_nxt = c->snd_max = c->iss;
+	c->recover = c->iss;	/* RFC 6582 3.2 (1) */
 	c->snd_base = c->iss + 1;
 	c->ts_offset = (uint32_t)random_u64();
 	route_mss(c);
@@ -345,6 +346,8 @@ static bool synsent_input(struct tcp_sock *tp, struct pkt *p, const struct tcp_s
 		tcp_rtt_sample(tp, (tcp_now_ts(tp) - s->tsecr) * 1000u);
 	else if (!tp->retransmits)
 		tcp_rtt_sample(tp, (uint32_t)((net_now() - tp->start_ns) / NSEC_PER_USEC));
+	else
+		tp->rto_ns = TCP_TIMEOUT_FALLBACK_NS;
 	tp->retransmits = 0;
 	ntimer_cancel(&tp->t_rexmt);
 	tcp_init_xfer(tp);
@@ -752,6 +755,9 @@ static void conn_input(struct tcp_sock *tp, struct pkt *p, const struct tcp_seg 
 	if (!(s->flags & TCPF_ACK))
 		return;
 	take_ts(tp, s);
+	/* The peer is alive: keepalive starts over (Linux's lrcvtime, probes_out). */
+	tp->last_recv_ns = net_now();
+	tp->keep_probes = 0;
 	if (sk->state == TCP_SYN_RECV) {
 		if (seq_le(s->ack, tp->snd_una) || seq_gt(s->ack, tp->snd_max)) {
 			tcp_send_reset_for(p, s);
@@ -768,6 +774,8 @@ static void conn_input(struct tcp_sock *tp, struct pkt *p, const struct tcp_seg 
 			tcp_rtt_sample(tp, (tcp_now_ts(tp) - s->tsecr) * 1000u);
 		else if (!tp->synack_retries)
 			tcp_rtt_sample(tp, (uint32_t)((net_now() - tp->start_ns) / NSEC_PER_USEC));
+		else
+			tp->rto_ns = TCP_TIMEOUT_FALLBACK_NS;
 		ntimer_cancel(&tp->t_rexmt);
 		tp->retransmits = 0;
 		tcp_init_xfer(tp);

@@ -342,28 +342,27 @@ static void output(struct tcp_sock *tp, bool push)
 			uint32_t avail = data_end - tp->snd_nxt;
 			uint32_t room = seq_gt(win_end, tp->snd_nxt) ? win_end - tp->snd_nxt : 0;
 			uint32_t len = MIN(MIN(avail, room), (uint32_t)tp->mss);
-			if (!len) {
-				if (!tp->snd_wnd && !tcp_in_flight(tp) && !ntimer_armed(&tp->t_persist)) {
+			bool sws = !retrans && len < tp->mss && len < avail && len < tp->max_window / 2 &&
+				   !tp->force_send;
+			if (!len || sws) {
+				/* The window is closed or too small to be worth it: the persist timer
+				 * probes it or, later, sends what fits (RFC 9293 3.8.6.2.1's override). */
+				if (!tcp_in_flight(tp) && !ntimer_armed(&tp->t_persist)) {
 					tp->persist_backoff = 0;
 					ntimer_arm_after(&tp->t_persist, tp->rto_ns);
 				}
 				break;
 			}
-			if (!retrans && len < tp->mss) {
-				/* Sender silly-window avoidance (RFC 9293 3.8.6.2.1). */
-				if (len < avail && len < tp->max_window / 2)
+			if (!retrans && len < tp->mss && len == avail && !push) {
+				if (tp->cork) {
+					if (!ntimer_armed(&tp->t_cork))
+						ntimer_arm_after(&tp->t_cork, TCP_CORK_NS);
 					break;
-				if (len == avail && !push) {
-					if (tp->cork) {
-						if (!ntimer_armed(&tp->t_cork))
-							ntimer_arm_after(&tp->t_cork, TCP_CORK_NS);
-						break;
-					}
-					/* Minshall's Nagle (Linux's): hold a small segment while an earlier small one is unacknowledged; a FIN goes at once. */
-					if (!tp->nodelay && seq_gt(tp->snd_sml, tp->snd_una) &&
-					    !(tp->fin_queued && can_send_fin_now(tp)))
-						break;
 				}
+				/* Minshall's Nagle (Linux's): hold a small segment while an earlier small one is unacknowledged; a FIN goes at once. */
+				if (!tp->nodelay && seq_gt(tp->snd_sml, tp->snd_una) &&
+				    !(tp->fin_queued && can_send_fin_now(tp)))
+					break;
 			}
 			uint8_t flags = TCPF_ACK;
 			uint32_t end = tp->snd_nxt + len;
@@ -413,6 +412,13 @@ void tcp_push(struct tcp_sock *tp)
 {
 	ntimer_cancel(&tp->t_cork);
 	output(tp, true);
+}
+
+void tcp_send_window_override(struct tcp_sock *tp)
+{
+	tp->force_send = true;
+	output(tp, true);
+	tp->force_send = false;
 }
 
 void tcp_retransmit_head(struct tcp_sock *tp)

@@ -48,9 +48,11 @@ static void on_rexmt(struct ntimer *t)
 	uint64_t now = net_now();
 	if (!tp->retrans_stamp)
 		tp->retrans_stamp = now;
+	/* Linux's tcp_retries2, or tcp_orphan_retries (8) once nobody holds the socket. */
+	uint32_t limit = tp->inet.orphan ? TCP_ORPHAN_RETRIES : TCP_RETRIES2;
 	bool too_long = tp->user_timeout_ms ?
 		now - tp->retrans_stamp >= (uint64_t)tp->user_timeout_ms * NSEC_PER_MSEC :
-		tp->retransmits >= TCP_RETRIES2;
+		tp->retransmits >= limit;
 	if (too_long) {
 		tcp_write_timeout(tp);
 		return;
@@ -118,8 +120,14 @@ static void on_wait(struct ntimer *t)
 static void on_persist(struct ntimer *t)
 {
 	struct tcp_sock *tp = container_of(t, struct tcp_sock, t_persist);
-	if (tp->snd_wnd || !tp->snd.len || tcp_in_flight(tp))
+	uint32_t unsent = tp->snd_base + tp->snd.len - tp->snd_nxt;
+	if (!unsent || tcp_in_flight(tp))
 		return;
+	if (tp->snd_wnd) {
+		/* A window too small for the silly-window rules: send what fits after all. */
+		tcp_send_window_override(tp);
+		return;
+	}
 	tcp_send_probe(tp);
 	if (tp->persist_backoff < 16)
 		tp->persist_backoff++;
