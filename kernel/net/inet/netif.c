@@ -299,9 +299,13 @@ bool netif_is_broadcast(uint32_t addr)
 	for (struct netif *d = netifs; d; d = d->next) {
 		if (!netif_up(d))
 			continue;
-		for (struct ifaddr *a = d->addrs; a; a = a->next)
+		for (struct ifaddr *a = d->addrs; a; a = a->next) {
 			if (a->broadcast && a->broadcast == addr)
 				return true;
+			/* The subnet broadcast has a route even without IFA_BROADCAST (Linux). */
+			if (a->prefixlen < 31 && addr == (a->local | ~ip_mask(a->prefixlen)))
+				return true;
+		}
 	}
 	return false;
 }

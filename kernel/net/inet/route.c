@@ -233,6 +233,9 @@ static void ifaddr_routes(struct ifaddr *a, bool add)
 	if (a->flags & IFA_F_SECONDARY)
 		return;
 	uint32_t prefix = a->peer & ip_mask(a->prefixlen);
+	uint32_t net_bcast = prefix | ~ip_mask(a->prefixlen);
+	if (a->broadcast && a->broadcast != 0xffffffffu && a->broadcast != net_bcast)
+		kernel_route(a, RT_TABLE_LOCAL, RTN_BROADCAST, a->broadcast, 32, RT_SCOPE_LINK, add);
 	if (!ip_is_zeronet(prefix) && (prefix != a->local || a->prefixlen < 32)) {
 		if (lo)
 			kernel_route(a, RT_TABLE_LOCAL, RTN_LOCAL, prefix, a->prefixlen, RT_SCOPE_HOST,
@@ -240,9 +243,10 @@ static void ifaddr_routes(struct ifaddr *a, bool add)
 		else
 			kernel_route(a, RT_TABLE_MAIN, RTN_UNICAST, prefix, a->prefixlen,
 				     RT_SCOPE_LINK, add);
+		/* The subnet's broadcast address, whatever the address's own broadcast says. */
+		if (a->prefixlen < 31)
+			kernel_route(a, RT_TABLE_LOCAL, RTN_BROADCAST, net_bcast, 32, RT_SCOPE_LINK, add);
 	}
-	if (a->broadcast && a->broadcast != 0xffffffffu && a->prefixlen < 31)
-		kernel_route(a, RT_TABLE_LOCAL, RTN_BROADCAST, a->broadcast, 32, RT_SCOPE_LINK, add);
 }
 
 void route_ifaddr_up(struct ifaddr *a)

@@ -256,6 +256,7 @@ static void listen_input(struct tcp_sock *l, struct pkt *p, const struct tcp_seg
 	c->iss = tcp_new_iss(cs->laddr, cs->lport, cs->raddr, cs->rport);
 	c->snd_una = c->snd_nxt = c->snd_max = c->iss;
 	c->recover = c->iss;	/* RFC 6582 3.2 (1) */
+	c->snd_sml = c->iss;
 	c->snd_base = c->iss + 1;
 	c->ts_offset = (uint32_t)random_u64();
 	route_mss(c);

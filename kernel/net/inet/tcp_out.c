@@ -13,13 +13,8 @@ static uint32_t rcv_cap(const struct tcp_sock *tp)
 
 uint32_t tcp_rcv_window(const struct tcp_sock *tp)
 {
-	/*
-	 * A scaled window is announced rounded up so it never shrinks
-	 * (RFC 7323 2.4); one scale unit of the buffer stays in reserve for that.
-	 */
 	uint32_t cap = rcv_cap(tp);
-	uint32_t reserve = 1u << tp->rcv_wscale;
-	uint32_t held = tp->rcv.len + tp->ofo_mem / 2 + reserve;
+	uint32_t held = tp->rcv.len + tp->ofo_mem / 2;
 	return held >= cap ? 0 : cap - held;
 }
 
@@ -39,8 +34,12 @@ void tcp_sync_mss(struct tcp_sock *tp)
 		mss = tp->user_mss;
 	if (tp->ts_ok)
 		mss -= 12;
-	if (mss < 64)
-		mss = 64;
+	/* Linux's tcp_bound_to_half_wnd: never more than half the largest window the peer offered. */
+	uint32_t cutoff = tp->max_window > TCP_MSS_DEFAULT ? tp->max_window / 2 : tp->max_window;
+	if (cutoff && mss > cutoff)
+		mss = MAX(cutoff, 68u - TCP_HLEN - (tp->ts_ok ? 12u : 0u));
+	if (mss < 48)
+		mss = 48;
 	tp->mss = (uint16_t)mss;
 }
 
@@ -49,7 +48,13 @@ static uint16_t select_window(struct tcp_sock *tp, bool syn)
 {
 	uint32_t free = tcp_rcv_window(tp);
 	if (syn) {
+		/* Linux's tcp_select_initial_window: a whole number of segments. */
+		uint32_t unit = tp->advmss;
+		if (tp->inet.state == TCP_SYN_RECV && tp->ts_ok)
+			unit -= 12;	/* the SYN-ACK counts in segments with timestamps */
 		uint32_t w = MIN(free, 65535u);
+		if (w > unit)
+			w -= w % unit;
 		tp->rcv_adv = tp->rcv_nxt + w;
 		return (uint16_t)w;
 	}
@@ -57,12 +62,13 @@ static uint16_t select_window(struct tcp_sock *tp, bool syn)
 	/* Receiver silly-window avoidance: do not offer a sliver. */
 	if (free > cur && free < tp->rcv_mss && free < rcv_cap(tp) / 2)
 		free = cur;
-	if (free < cur)
-		free = cur;
+	/*
+	 * Never less than what was promised, rounded down to the scale unit: the
+	 * edge may step back by less than one unit (RFC 7323 2.4), but rounding
+	 * up instead would creep past the buffer one unit an ACK.
+	 */
 	uint32_t ws = tp->rcv_wscale;
-	uint32_t scaled = free >> ws;
-	if ((scaled << ws) < cur)
-		scaled = (cur + (1u << ws) - 1) >> ws;
+	uint32_t scaled = MAX(free, cur) >> ws;
 	if (scaled > 65535)
 		scaled = 65535;
 	uint32_t edge = tp->rcv_nxt + (scaled << ws);
@@ -360,7 +366,7 @@ static void output(struct tcp_sock *tp, bool push)
 					break;
 				}
 				/* Minshall's Nagle (Linux's): hold a small segment while an earlier small one is unacknowledged; a FIN goes at once. */
-				if (!tp->nodelay && seq_gt(tp->snd_sml, tp->snd_una) &&
+				if (!tp->nodelay && tcp_in_flight(tp) && seq_gt(tp->snd_sml, tp->snd_una) &&
 				    !(tp->fin_queued && can_send_fin_now(tp)))
 					break;
 			}

@@ -72,6 +72,7 @@ static int do_connect(struct tcp_sock *tp, const struct sockaddr_in *a)
 	tp->iss = tcp_new_iss(sk->laddr, sk->lport, daddr, dport);
 	tp->snd_una = tp->snd_nxt = tp->snd_max = tp->iss;
 	tp->recover = tp->iss;	/* RFC 6582 3.2 (1) */
+	tp->snd_sml = tp->iss;
 	tp->snd_base = tp->iss + 1;
 	tp->ts_offset = (uint32_t)random_u64();
 	uint32_t mtu = ip_route_mtu(daddr);
