@@ -21,15 +21,10 @@ void itimer_real_fire(void *arg)
 	spin_lock(&time_lock);
 	if (e->real_armed) {
 		e->real_fired++;
-		if (e->real_interval_ns) {
-			uint64_t now = clock_monotonic_ns();
-			e->real_deadline_ns += e->real_interval_ns;
-			if (e->real_deadline_ns <= now)	/* fell behind: overruns are lost, as Linux */
-				e->real_deadline_ns = now + e->real_interval_ns;
-			timer_arm(&e->real_timer, e->real_deadline_ns);
-		} else {
+		if (e->real_interval_ns)
+			e->real_rearm = true;	/* by the worker, after the signal */
+		else
 			e->real_armed = false;
-		}
 	}
 	spin_unlock(&time_lock);
 	time_worker_kick();
@@ -45,6 +40,12 @@ void itimer_deliver(struct process *p, struct proc_extra *e)
 	unsigned long flags = spin_lock_irqsave(&time_lock);
 	uint32_t fired = e->real_fired;
 	e->real_fired = 0;
+	if (e->real_rearm && e->real_armed) {
+		/* Missed periods are lost for itimers, as in Linux. */
+		timer_next_period(&e->real_deadline_ns, e->real_interval_ns, clock_monotonic_ns());
+		timer_arm(&e->real_timer, e->real_deadline_ns);
+	}
+	e->real_rearm = false;
 	spin_unlock_irqrestore(&time_lock, flags);
 	if (fired)
 		signal_send_process(p, SIGALRM, NULL);

@@ -24,17 +24,10 @@ void posix_timer_fire(void *arg)
 	spin_lock(&time_lock);
 	if (pt->armed) {
 		pt->fired++;
-		if (pt->interval_ns) {
-			uint64_t now = clock_monotonic_ns();
-			pt->deadline_ns += pt->interval_ns;
-			while (pt->deadline_ns <= now) {	/* count the periods missed */
-				pt->deadline_ns += pt->interval_ns;
-				pt->fired++;
-			}
-			timer_arm(&pt->timer, pt->deadline_ns);
-		} else {
+		if (pt->interval_ns)
+			pt->rearm = true;	/* by the worker, which counts missed periods */
+		else
 			pt->armed = false;
-		}
 	}
 	spin_unlock(&time_lock);
 	time_worker_kick();
@@ -44,6 +37,13 @@ void posix_timers_deliver(struct process *p, struct proc_extra *e)
 {
 	for (struct posix_timer *pt = e->timers; pt; pt = pt->next) {
 		unsigned long flags = spin_lock_irqsave(&time_lock);
+		if (pt->rearm && pt->armed) {
+			uint64_t missed = timer_next_period(&pt->deadline_ns, pt->interval_ns,
+							    clock_monotonic_ns());
+			pt->fired = (uint32_t)MIN((uint64_t)pt->fired + missed, (uint64_t)INT32_MAX);
+			timer_arm(&pt->timer, pt->deadline_ns);
+		}
+		pt->rearm = false;
 		uint32_t fired = pt->fired;
 		pt->fired = 0;
 		if (fired)
@@ -64,11 +64,25 @@ void posix_timers_deliver(struct process *p, struct proc_extra *e)
 	}
 }
 
+uint64_t timer_next_period(uint64_t *deadline, uint64_t interval, uint64_t now)
+{
+	uint64_t missed = 0, next = *deadline + interval;
+	if (next <= now) {
+		missed = (now - *deadline) / interval;
+		next = *deadline + (missed + 1) * interval;
+	}
+	if (next < now + TIMER_MIN_REARM_NS)
+		next = now + TIMER_MIN_REARM_NS;
+	*deadline = next;
+	return missed;
+}
+
 void posix_timer_disarm(struct posix_timer *pt)
 {
 	unsigned long flags = spin_lock_irqsave(&time_lock);
 	timer_cancel(&pt->timer);
 	pt->armed = false;
+	pt->rearm = false;
 	pt->fired = 0;
 	spin_unlock_irqrestore(&time_lock, flags);
 }

@@ -42,7 +42,10 @@ static void itimer_get(struct process *p, struct proc_extra *e, int which, struc
 		out->it_interval = ns_to_timeval(e->real_interval_ns);
 		if (e->real_armed) {
 			uint64_t now = clock_monotonic_ns();
-			out->it_value = remaining_tv(e->real_deadline_ns > now ? e->real_deadline_ns - now : 0);
+			uint64_t d = e->real_deadline_ns, iv = e->real_interval_ns;
+			/* Expired, next period not armed yet by the worker: what is left of that period. */
+			uint64_t left = d > now ? d - now : iv ? iv - (now - d) % iv : 0;
+			out->it_value = remaining_tv(left);
 		}
 		spin_unlock_irqrestore(&time_lock, flags);
 		return;
@@ -75,6 +78,7 @@ static int itimer_set(int which, const struct itimerval *val, struct itimerval *
 		unsigned long flags = spin_lock_irqsave(&time_lock);
 		e->real_interval_ns = interval;
 		e->real_fired = 0;
+		e->real_rearm = false;
 		if (value) {
 			e->real_deadline_ns = wait_deadline_after(value);
 			e->real_armed = true;

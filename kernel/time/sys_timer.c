@@ -142,6 +142,7 @@ int64_t sys_timer_settime(int timer_id, int flags, const struct itimerspec __use
 	unsigned long irq = spin_lock_irqsave(&time_lock);
 	timer_cancel(&pt->timer);
 	pt->fired = 0;
+	pt->rearm = false;
 	pt->interval_ns = timespec_to_ns(&val.it_interval);
 	pt->armed = first != 0;
 	if (first) {

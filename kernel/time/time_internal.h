@@ -25,6 +25,7 @@ struct posix_timer {
 	uint64_t deadline_ns;	/* monotonic, while armed */
 	uint64_t interval_ns;
 	bool armed;
+	bool rearm;		/* periodic and expired: the worker arms the next period */
 	uint32_t fired;		/* expirations not yet turned into a signal */
 	uint32_t overrun;	/* of the last signal sent (timer_getoverrun) */
 };
@@ -50,6 +51,7 @@ struct proc_extra {
 	uint64_t real_deadline_ns;
 	uint64_t real_interval_ns;
 	bool real_armed;
+	bool real_rearm;	/* periodic and expired: the worker arms the next period */
 	uint32_t real_fired;
 	struct cpu_itimer cpu[2];	/* [0] ITIMER_VIRTUAL, [1] ITIMER_PROF */
 	uint64_t xcpu_next_s;		/* RLIMIT_CPU: CPU second of the next SIGXCPU (0: soft limit) */
@@ -69,6 +71,17 @@ struct proc_extra *proc_extra_first(void);
 
 /* Wake the worker: a timer fired, or a CPU timer was armed (polling starts). Irq-safe. */
 void time_worker_kick(void);
+
+/*
+ * Periodic timers are re-armed by the worker, never by their interrupt-time
+ * callback: with a 1 ns interval the callback re-arming itself (or counting
+ * missed periods one by one) kept the CPU in interrupts for good, whatever
+ * user program asked for it. The next deadline is the first period boundary
+ * after now (missed ones counted by division) and at least TIMER_MIN_REARM_NS
+ * away. Returns the periods missed besides the one that fired. time_lock held.
+ */
+#define TIMER_MIN_REARM_NS 100000ull
+uint64_t timer_next_period(uint64_t *deadline, uint64_t interval, uint64_t now);
 
 /* Timer callbacks (arg: the proc_extra / posix_timer). */
 void itimer_real_fire(void *arg);

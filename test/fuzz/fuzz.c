@@ -88,6 +88,8 @@ struct worker {
 struct shared {
 	volatile uint64_t calls[MAX_PROCS];
 	volatile uint64_t last[MAX_PROCS];
+	/* The call each thread is in (nr, then the arguments), for the report of a stalled worker. */
+	volatile uint64_t current[MAX_PROCS][MAX_THREADS][7];
 };
 
 static struct shared *shared;
@@ -607,7 +609,7 @@ static void housekeeping(struct rng *r)
 		syscall(SYS_close_range, 200, ~0U, 0);
 }
 
-static void fuzz_loop(struct rng *r, volatile uint64_t *counter)
+static void fuzz_loop(struct rng *r, volatile uint64_t *counter, volatile uint64_t *current)
 {
 	while (!stop_now) {
 		const struct call *c = &calls[below(r, NCALLS)];
@@ -616,7 +618,11 @@ static void fuzz_loop(struct rng *r, volatile uint64_t *counter)
 			a[i] = gen(r, c->a[i]);
 		if (!tame(c, a, r))
 			continue;
+		for (int i = 0; i < 6; i++)
+			current[i + 1] = a[i];
+		current[0] = (uint64_t)c->nr + 1;
 		long ret = syscall(c->nr, a[0], a[1], a[2], a[3], a[4], a[5]);
+		current[0] = 0;
 		after(c, a, ret);
 		__atomic_add_fetch(counter, 1, __ATOMIC_RELAXED);
 		if (one_in(r, 256))
@@ -667,6 +673,7 @@ static void arm_thread_timer(void)
 struct thread_arg {
 	uint64_t seed;
 	volatile uint64_t *counter;
+	volatile uint64_t *current;	/* shared->current[worker][thread] */
 };
 
 static void *thread_main(void *p)
@@ -674,7 +681,7 @@ static void *thread_main(void *p)
 	struct thread_arg *ta = p;
 	struct rng r = { ta->seed | 1 };
 	arm_thread_timer();
-	fuzz_loop(&r, ta->counter);
+	fuzz_loop(&r, ta->counter, ta->current);
 	return NULL;
 }
 
@@ -757,14 +764,15 @@ static void worker_main(int slot, uint64_t seed)
 	pthread_t tids[MAX_THREADS];
 	int nt = 0;
 	for (int i = 1; i < opt_threads; i++) {
-		args[i] = (struct thread_arg){ seed * 31 + (uint64_t)i, &shared->calls[slot] };
+		args[i] = (struct thread_arg){ seed * 31 + (uint64_t)i, &shared->calls[slot],
+					       shared->current[slot][i] };
 		pthread_attr_t at;
 		pthread_attr_init(&at);
 		pthread_attr_setstacksize(&at, 256 * 1024);
 		if (pthread_create(&tids[nt], &at, thread_main, &args[i]) == 0)
 			nt++;
 	}
-	args[0] = (struct thread_arg){ seed * 31, &shared->calls[slot] };
+	args[0] = (struct thread_arg){ seed * 31, &shared->calls[slot], shared->current[slot][0] };
 	thread_main(&args[0]);
 	_exit(0);
 }
@@ -890,7 +898,22 @@ int main(int argc, char **argv)
 				shared->last[i] = shared->calls[i];
 				stall_since[i] = now_ms();
 			} else if (now_ms() - stall_since[i] > STALL_SECONDS * 1000 && pids[i] > 0) {
-				kill(pids[i], SIGKILL);	/* stuck (all its threads blocked): respawned above */
+				/* Stuck (all its threads blocked): say in what, kill it, respawn it above. */
+				for (int j = 0; j < opt_threads; j++) {
+					volatile uint64_t *cur = shared->current[i][j];
+					if (!cur[0])
+						continue;
+					const char *name = "?";
+					for (size_t k = 0; k < NCALLS; k++)
+						if ((uint64_t)calls[k].nr + 1 == cur[0])
+							name = calls[k].name;
+					printf("FUZZ-STALL worker %d thread %d in %s(%#llx, %#llx, %#llx, %#llx, %#llx, %#llx)\n",
+					       i, j, name, (unsigned long long)cur[1], (unsigned long long)cur[2],
+					       (unsigned long long)cur[3], (unsigned long long)cur[4],
+					       (unsigned long long)cur[5], (unsigned long long)cur[6]);
+				}
+				fflush(stdout);
+				kill(pids[i], SIGKILL);
 				stall_since[i] = now_ms();
 				stalls++;
 			}

@@ -213,6 +213,58 @@ GT_CASE(posix_timer_signal, "timer_create timer_settime timer_gettime timer_dele
 	OK(timer_delete(t));
 }
 
+/*
+ * A 1 ns period must not take the machine (the fuzzer found a timer that
+ * re-armed itself in interrupt context forever): the process still sleeps
+ * and wakes on time, and the missed periods show as overruns.
+ */
+GT_CASE(posix_timer_tiny_interval_overruns, "timer_create timer_settime timer_getoverrun")
+{
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	OK(sigprocmask(SIG_BLOCK, &set, NULL));
+	timer_t t;
+	struct sigevent sev;
+	memset(&sev, 0, sizeof sev);
+	sev.sigev_notify = SIGEV_SIGNAL;
+	sev.sigev_signo = SIGUSR1;
+	OK(timer_create(CLOCK_MONOTONIC, &sev, &t));
+	struct itimerspec its = { { 0, 1 }, { 0, 1 } };
+	long long t0 = gt_now_ns();
+	OK(timer_settime(t, 0, &its, NULL));
+	gt_sleep_ms(50);
+	struct timespec zero = { 0, 0 };
+	EQ(sigtimedwait(&set, NULL, &zero), SIGUSR1);
+	CHECK(timer_getoverrun(t) >= 1000);
+	OK(timer_delete(t));
+	CHECK(gt_now_ns() - t0 < 60000000000LL);	/* a 50 ms sleep; before the fix it never woke */
+	/* Taking the signal re-arms the timer: one more may be pending. */
+	while (sigtimedwait(&set, NULL, &zero) == SIGUSR1)
+		;
+	OK(sigprocmask(SIG_UNBLOCK, &set, NULL));
+}
+
+GT_CASE(itimer_tiny_interval_keeps_running, "setitimer")
+{
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGALRM);
+	OK(sigprocmask(SIG_BLOCK, &set, NULL));
+	struct itimerval v = { { 0, 1 }, { 0, 1 } };
+	long long t0 = gt_now_ns();
+	OK(setitimer(ITIMER_REAL, &v, NULL));
+	gt_sleep_ms(50);
+	struct itimerval off = { { 0, 0 }, { 0, 0 } };
+	OK(setitimer(ITIMER_REAL, &off, NULL));
+	struct timespec zero = { 0, 0 };
+	EQ(sigtimedwait(&set, NULL, &zero), SIGALRM);
+	while (sigtimedwait(&set, NULL, &zero) == SIGALRM)
+		;
+	CHECK(gt_now_ns() - t0 < 60000000000LL);	/* a 50 ms sleep; before the fix it never woke */
+	OK(sigprocmask(SIG_UNBLOCK, &set, NULL));
+}
+
 GT_CASE(posix_timer_errors, "timer_create timer_settime timer_delete timer_getoverrun")
 {
 	timer_t t;
