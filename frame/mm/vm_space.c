@@ -13,6 +13,9 @@ struct vm_space {
 	/* Issue 3: the owning service's page-fault policy for user addresses. */
 	vm_fault_handler_fn fault_fn;
 	void *fault_arg;
+	/* Usage, changed under the lock, read without it (atomic). */
+	uint64_t resident_pages;	/* pages of managed leaves */
+	uint64_t table_pages;		/* page-table pages, root included */
 };
 
 static struct vm_space kernel_space = { .kernel = true, .lock = MM_LOCK_INIT("kernel vm_space") };
@@ -26,22 +29,29 @@ static pte_t *table_of(paddr_t pa)
 	return phys_to_virt(pa);
 }
 
-static int table_alloc(paddr_t *out)
+static void count_add(uint64_t *counter, int64_t n)
+{
+	__atomic_add_fetch(counter, (uint64_t)n, __ATOMIC_RELAXED);
+}
+
+static int table_alloc(struct vm_space *s, paddr_t *out)
 {
 	struct page *p = page_alloc(0, PAGE_ZERO);
 	if (!p)
 		return -ENOMEM;
 	p->flags |= PG_PGTABLE;
 	__atomic_add_fetch(&pgtable_pages, 1, __ATOMIC_RELAXED);
+	count_add(&s->table_pages, 1);
 	*out = page_to_phys(p);
 	return 0;
 }
 
-static void table_free(paddr_t pa)
+static void table_free(struct vm_space *s, paddr_t pa)
 {
 	struct page *p = page_from_phys(pa);
 	p->flags &= (uint8_t)~PG_PGTABLE;
 	__atomic_sub_fetch(&pgtable_pages, 1, __ATOMIC_RELAXED);
+	count_add(&s->table_pages, -1);
 	page_put(p);
 }
 
@@ -70,7 +80,7 @@ static void flush_tables(const struct vm_space *s)
 }
 
 /* Free a table and everything below it; managed leaves drop their mapping hold. */
-static void free_tree(paddr_t table, int level)
+static void free_tree(struct vm_space *s, paddr_t table, int level)
 {
 	pte_t *t = table_of(table);
 	for (unsigned i = 0; i < ARCH_PT_ENTRIES; i++) {
@@ -78,13 +88,16 @@ static void free_tree(paddr_t table, int level)
 		if (!arch_pte_present(e))
 			continue;
 		if (arch_pte_is_leaf(e, level)) {
-			if (arch_pte_attr(e) & ARCH_PTE_MANAGED)
+			if (arch_pte_attr(e) & ARCH_PTE_MANAGED) {
+				count_add(&s->resident_pages,
+					  -(int64_t)(arch_pt_level_size(level) / PAGE_SIZE));
 				page_map_put(page_from_phys(arch_pte_paddr(e, level)));
+			}
 		} else {
-			free_tree(arch_pte_paddr(e, 1), level - 1);
+			free_tree(s, arch_pte_paddr(e, 1), level - 1);
 		}
 	}
-	table_free(table);
+	table_free(s, table);
 }
 
 /* True when no leaf lives anywhere under @table (empty tables may remain after unmap). */
@@ -123,7 +136,7 @@ static int walk_create(struct vm_space *s, vaddr_t va, int target, pte_t **out)
 		pte_t *e = &table_of(table)[arch_pt_index(va, level)];
 		if (!arch_pte_present(*e)) {
 			paddr_t child;
-			if (table_alloc(&child))
+			if (table_alloc(s, &child))
 				return -ENOMEM;
 			*e = arch_pte_table(child);
 		} else if (arch_pte_is_leaf(*e, level)) {
@@ -151,11 +164,13 @@ static int map_leaf(struct vm_space *s, vaddr_t va, paddr_t pa, int level,
 		/* Only empty tables left by unmaps: make room for the big leaf. */
 		*e = 0;
 		flush_tables(s);
-		free_tree(child, level - 1);
+		free_tree(s, child, level - 1);
 	}
 	if (s->kernel)
 		attr |= ARCH_PTE_GLOBAL;
 	*e = arch_pte_leaf(pa, level, prot, attr);
+	if (attr & ARCH_PTE_MANAGED)
+		count_add(&s->resident_pages, (int64_t)(arch_pt_level_size(level) / PAGE_SIZE));
 	return 0;
 }
 
@@ -163,7 +178,7 @@ static int map_leaf(struct vm_space *s, vaddr_t va, paddr_t pa, int level,
 static int split_leaf(struct vm_space *s, pte_t *e, int level, vaddr_t base)
 {
 	paddr_t table;
-	if (table_alloc(&table))
+	if (table_alloc(s, &table))
 		return -ENOMEM;
 	pte_t old = *e;
 	paddr_t pa = arch_pte_paddr(old, level);
@@ -232,8 +247,10 @@ static int range_apply(struct vm_space *s, vaddr_t va, uint64_t len, enum range_
 			if (op == RANGE_UNMAP) {
 				*e = 0;
 				flush_leaf(s, base);
-				if (arch_pte_attr(old) & ARCH_PTE_MANAGED)
+				if (arch_pte_attr(old) & ARCH_PTE_MANAGED) {
+					count_add(&s->resident_pages, -(int64_t)(size / PAGE_SIZE));
 					page_map_put(page_from_phys(pa));
+				}
 			} else {
 				*e = arch_pte_leaf(pa, level, prot, arch_pte_attr(old));
 				flush_leaf(s, base);
@@ -402,12 +419,12 @@ int vm_space_translate(struct vm_space *space, vaddr_t va, paddr_t *pa)
 int vm_space_kernel_init(void)
 {
 	paddr_t root;
-	if (table_alloc(&root))
+	if (table_alloc(&kernel_space, &root))
 		return -ENOMEM;
 	/* Every kernel-half slot exists from the start, so copies stay in sync. */
 	for (unsigned i = ARCH_PT_KERNEL_FIRST_SLOT; i < ARCH_PT_ENTRIES; i++) {
 		paddr_t t;
-		if (table_alloc(&t))
+		if (table_alloc(&kernel_space, &t))
 			return -ENOMEM;
 		table_of(root)[i] = arch_pte_table(t);
 	}
@@ -430,7 +447,7 @@ struct vm_space *vm_space_create(void)
 	struct vm_space *s = kzalloc(sizeof(*s));
 	if (!s)
 		return NULL;
-	if (table_alloc(&s->root)) {
+	if (table_alloc(s, &s->root)) {
 		kfree(s);
 		return NULL;
 	}
@@ -450,8 +467,8 @@ void vm_space_destroy(struct vm_space *space)
 	pte_t *root = table_of(space->root);
 	for (unsigned i = 0; i < ARCH_PT_KERNEL_FIRST_SLOT; i++)
 		if (arch_pte_present(root[i]))
-			free_tree(arch_pte_paddr(root[i], 1), ARCH_PT_LEVELS - 1);
-	table_free(space->root);
+			free_tree(space, arch_pte_paddr(root[i], 1), ARCH_PT_LEVELS - 1);
+	table_free(space, space->root);
 	kfree(space);
 }
 
@@ -459,6 +476,12 @@ void vm_space_activate(struct vm_space *space)
 {
 	current_space = space;
 	arch_activate_page_table(space->root);
+}
+
+void vm_space_usage(struct vm_space *space, struct vm_space_usage *out)
+{
+	out->resident_pages = __atomic_load_n(&space->resident_pages, __ATOMIC_RELAXED);
+	out->table_pages = __atomic_load_n(&space->table_pages, __ATOMIC_RELAXED);
 }
 
 int vm_space_set_fault_handler(struct vm_space *space, vm_fault_handler_fn fn, void *arg)

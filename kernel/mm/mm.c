@@ -68,6 +68,14 @@ struct vm_space *mm_vm_space(struct mm *mm)
 	return mm->space;
 }
 
+void mm_usage(struct mm *mm, uint64_t *resident_pages, uint64_t *table_pages)
+{
+	struct vm_space_usage u;
+	vm_space_usage(mm->space, &u);
+	*resident_pages = u.resident_pages;
+	*table_pages = u.table_pages;
+}
+
 vaddr_t mm_stack_top(struct mm *mm)
 {
 	return mm->stack_top;

@@ -287,8 +287,11 @@ static int exec_at_depth(const struct path *at, const char *path, const char *na
 		return err;
 
 	/* Point of no return: the old program is gone from here on. */
+	/* Under the tree lock: readers of p->mm (procfs, the OOM killer) take their reference under it. */
+	proc_tree_lock();
 	struct mm *old = p->mm;
 	p->mm = mm;
+	proc_tree_unlock();
 	task_set_vm_space(t->task, mm_vm_space(mm));
 	user_context_init(&t->ctx, entry, sp);
 	user_context_set_vm_space(&t->ctx, mm_vm_space(mm));

@@ -141,9 +141,8 @@ _Noreturn void proc_exit_thread(int code)
 }
 
 /* Make every thread of @p leave at its next return to the loop, with wait status @status. */
-void proc_kill_group(struct process *p, int status)
+void proc_kill_group_locked(struct process *p, int status)
 {
-	proc_tree_lock();
 	if (!p->exiting) {
 		p->exiting = true;
 		p->exit_status = status;
@@ -151,6 +150,12 @@ void proc_kill_group(struct process *p, int status)
 	for (struct thread *t = p->threads; t; t = t->next)
 		if (t->task)
 			task_wake(t->task);
+}
+
+void proc_kill_group(struct process *p, int status)
+{
+	proc_tree_lock();
+	proc_kill_group_locked(p, status);
 	proc_tree_unlock();
 }
 

@@ -77,6 +77,8 @@ static int copy_process_resources(struct process *c, struct process *p, uint64_t
 	c->fs.umask = p->fs.umask;
 	c->cred = p->cred;
 	memcpy(c->rlim, p->rlim, sizeof(c->rlim));
+	c->oom_score_adj = p->oom_score_adj;
+	c->oom_score_adj_min = p->oom_score_adj_min;
 	memcpy(c->comm, p->comm, sizeof(c->comm));
 	memcpy(c->exe, p->exe, sizeof(c->exe));
 	c->exe_done = false;

@@ -213,6 +213,7 @@ void process_release_resources(struct process *p)
 		path_put(&cwd);
 	if (mm)
 		mm_put(mm);
+	proc_oom_released(p);
 	if (sh)
 		sighand_put(sh);
 	signal_discard_process(p);

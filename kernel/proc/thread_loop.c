@@ -39,6 +39,11 @@ static void handle_exception(struct thread *t)
 		res = mm_handle_fault(t->proc->mm, trap->fault_addr, trap->access);
 	if (res == 0 && trap->vector == USER_TRAP_PAGE_FAULT)
 		return;	/* resolved after all (another thread mapped it meanwhile) */
+	if (res == -ENOMEM && trap->vector == USER_TRAP_PAGE_FAULT) {
+		/* No lock held here: a victim is killed and waited for, then the access runs again. */
+		proc_out_of_memory();
+		return;
+	}
 	t->in_syscall = false;
 	signal_from_trap(t, trap, res);
 }

@@ -170,6 +170,8 @@ int procfs_gen_pid(enum pkind kind, int pid, struct sbuf *b)
 	if (err)
 		return err;
 	if (s.mm) {
+		uint64_t tables;
+		mm_usage(s.mm, &s.info.rss_pages, &tables);
 		s.info.vsize = mm_total_bytes(s.mm);
 		s.info.data_bytes = mm_data_bytes(s.mm);
 		s.info.start_stack = mm_stack_top(s.mm);
@@ -183,6 +185,17 @@ int procfs_gen_pid(enum pkind kind, int pid, struct sbuf *b)
 	case K_PID_ENVIRON: gen_mem_range(b, s.mm, s.info.env_start, s.info.env_end); break;
 	case K_PID_MAPS: gen_maps(b, s.mm); break;
 	case K_PID_MOUNTS: mounts_format(b, &s.root); break;
+	case K_PID_OOM_SCORE:
+	case K_PID_OOM_SCORE_ADJ: {
+		unsigned score;
+		int adj;
+		err = proc_oom_score(pid, &score, &adj);
+		if (!err && kind == K_PID_OOM_SCORE)
+			sbuf_printf(b, "%u\n", score);
+		else if (!err)
+			sbuf_printf(b, "%d\n", adj);
+		break;
+	}
 	default: err = -EINVAL; break;
 	}
 	snap_put(&s);

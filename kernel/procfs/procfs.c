@@ -9,6 +9,7 @@
 #include <frame/log.h>
 #include <frame/mutex.h>
 #include <frame/string.h>
+#include <kernel/proc.h>
 #include <kernel/procfs.h>
 #include <kernel/utsname.h>
 
@@ -78,6 +79,8 @@ static const struct pentry pid_entries[] = {
 	{ "fd", K_PID_FD, S_IFDIR | 0500 },
 	{ "maps", K_PID_MAPS, S_IFREG | 0444 },
 	{ "mounts", K_PID_MOUNTS, S_IFREG | 0444 },
+	{ "oom_score", K_PID_OOM_SCORE, S_IFREG | 0444 },
+	{ "oom_score_adj", K_PID_OOM_SCORE_ADJ, S_IFREG | 0644 },
 	{ "root", K_PID_ROOT, S_IFLNK | 0777 },
 	{ "stat", K_PID_STAT, S_IFREG | 0444 },
 	{ "statm", K_PID_STATM, S_IFREG | 0444 },
@@ -345,10 +348,63 @@ static ssize_t procfs_read(struct inode *inode, uint64_t off, void *buf, size_t 
 	return r;
 }
 
+/* Linux's kstrtoint(strstrip(s), 0): optional sign, 0x hex or 0 octal, surrounding blanks; 0 or -EINVAL. */
+static int parse_int(const char *s, size_t len, int *out)
+{
+	size_t i = 0;
+	while (len && (s[len - 1] == ' ' || s[len - 1] == '\n' || s[len - 1] == '\t'))
+		len--;
+	while (i < len && (s[i] == ' ' || s[i] == '\n' || s[i] == '\t'))
+		i++;
+	bool neg = false;
+	if (i < len && (s[i] == '-' || s[i] == '+'))
+		neg = s[i++] == '-';
+	unsigned base = 10;
+	if (i + 1 < len && s[i] == '0' && (s[i + 1] == 'x' || s[i + 1] == 'X')) {
+		base = 16;
+		i += 2;
+	} else if (i < len && s[i] == '0') {
+		base = 8;
+	}
+	if (i >= len)
+		return -EINVAL;
+	int64_t v = 0;
+	for (; i < len; i++) {
+		char c = s[i];
+		unsigned d = c >= '0' && c <= '9' ? (unsigned)(c - '0')
+			   : c >= 'a' && c <= 'f' ? (unsigned)(c - 'a' + 10)
+			   : c >= 'A' && c <= 'F' ? (unsigned)(c - 'A' + 10) : 99;
+		if (d >= base)
+			return -EINVAL;
+		v = v * base + d;
+		if (v > (int64_t)1 << 31)
+			return -ERANGE;
+	}
+	v = neg ? -v : v;
+	if (v > INT32_MAX || v < INT32_MIN)
+		return -ERANGE;
+	*out = (int)v;
+	return 0;
+}
+
+/* /proc/PID/oom_score_adj: Linux reads at most 23 bytes, whatever the offset. */
+static ssize_t oom_adj_write(int pid, const char *buf, size_t len)
+{
+	int adj;
+	int err = parse_int(buf, MIN(len, (size_t)23), &adj);
+	if (!err) {
+		struct process *self = process_current();
+		err = proc_oom_set_adj(pid, adj, self && self->cred.euid == 0);
+	}
+	return err ? err : (ssize_t)len;
+}
+
 /* sysctl writes: the whole value in one write from offset 0, a trailing newline dropped. */
 static ssize_t procfs_write(struct inode *inode, uint64_t off, const void *buf, size_t len)
 {
 	struct pnode *n = pnode_of(inode);
+	if (n->kind == K_PID_OOM_SCORE_ADJ)
+		return oom_adj_write(n->pid, buf, len);
 	if (n->kind != K_SYS_HOSTNAME && n->kind != K_SYS_DOMAINNAME)
 		return -EINVAL;
 	if (off != 0)

@@ -475,3 +475,72 @@ GT_CASE(many_children, "fork wait4")
 	EQ(errno, ECHILD);
 	EQ(seen, (1 << 20) - 1);
 }
+
+/* Write @text to @path in one write: the write's result, or -errno. */
+static long write_proc(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY);
+	if (fd < 0)
+		return -errno;
+	long r = write(fd, text, strlen(text));
+	long e = r < 0 ? -errno : r;
+	close(fd);
+	return e;
+}
+
+static int read_int_file(const char *path)
+{
+	char buf[32];
+	gt_read_file(path, buf, sizeof buf);
+	return atoi(buf);
+}
+
+GT_CASE(oom_score_adj_range_and_inherit, "openat read write fork")
+{
+	char buf[32];
+	gt_read_file("/proc/self/oom_score_adj", buf, sizeof buf);
+	STREQ(buf, "0\n");
+	EQ(write_proc("/proc/self/oom_score_adj", "500\n"), 4);
+	EQ(read_int_file("/proc/self/oom_score_adj"), 500);
+	EQ(write_proc("/proc/self/oom_score_adj", "1001"), -EINVAL);
+	EQ(write_proc("/proc/self/oom_score_adj", "-1001"), -EINVAL);
+	EQ(write_proc("/proc/self/oom_score_adj", "abc"), -EINVAL);
+	EQ(write_proc("/proc/self/oom_score_adj", "0x10"), 4);
+	EQ(read_int_file("/proc/self/oom_score_adj"), 16);
+	pid_t pid = gt_fork();
+	if (pid == 0)
+		_exit(read_int_file("/proc/self/oom_score_adj") == 16 ? 0 : 1);
+	gt_wait_exit(pid, 0);
+	EQ(write_proc("/proc/self/oom_score_adj", "-1000"), 5);
+	EQ(read_int_file("/proc/self/oom_score_adj"), -1000);
+	EQ(write_proc("/proc/self/oom_score_adj", "0"), 1);
+}
+
+GT_CASE(oom_score_adj_unprivileged_floor, "openat write setuid")
+{
+	pid_t pid = gt_fork();
+	if (pid == 0) {
+		gt_drop_privs(65534);
+		/* Linux gives /proc/self back to a dumpable process's own user. */
+		prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
+		EQ(write_proc("/proc/self/oom_score_adj", "300"), 3);
+		EQ(write_proc("/proc/self/oom_score_adj", "100"), 3);
+		EQ(write_proc("/proc/self/oom_score_adj", "-1"), -EACCES);
+		EQ(write_proc("/proc/self/oom_score_adj", "0"), 1);
+		EQ(read_int_file("/proc/self/oom_score_adj"), 0);
+		_exit(0);
+	}
+	gt_wait_exit(pid, 0);
+}
+
+GT_CASE(oom_score_scaled_by_adj, "openat read")
+{
+	/* (1000 + badness * 1000 / totalpages) * 2 / 3: about 666 for a small process, 0 for init. */
+	int base = read_int_file("/proc/self/oom_score");
+	CHECK(base >= 666 && base < 800);
+	EQ(write_proc("/proc/self/oom_score_adj", "1000"), 4);
+	int high = read_int_file("/proc/self/oom_score");
+	CHECK(high >= 1300 && high <= 1400);
+	EQ(write_proc("/proc/self/oom_score_adj", "0"), 1);
+	EQ(read_int_file("/proc/1/oom_score"), 0);
+}

@@ -95,6 +95,17 @@ int vm_query(struct vm_space *space, vaddr_t va, struct vm_mapping *out);
 int vm_get_page(struct vm_space *space, vaddr_t va, struct page **out);
 
 /*
+ * What @space uses now: pages of the blocks vm_map() mapped in it (a block
+ * mapped twice counts twice, as Linux's RSS does), and its page-table pages
+ * (the root included). A snapshot, read without the space's lock.
+ */
+struct vm_space_usage {
+	uint64_t resident_pages;
+	uint64_t table_pages;
+};
+void vm_space_usage(struct vm_space *space, struct vm_space_usage *out);
+
+/*
  * Page-fault hook (issue 3): a service's policy for faults on user addresses
  * of a space it owns (demand paging, copy-on-write, stack growth). The frame
  * holds no policy: it reports the fault and retries the access if the hook

@@ -95,6 +95,8 @@ void mm_put(struct mm *mm);
 
 /* The frame space to activate / bind to user contexts. */
 struct vm_space *mm_vm_space(struct mm *mm);
+/* Pages mapped in @mm now (its RSS) and its page-table pages; no lock taken. */
+void mm_usage(struct mm *mm, uint64_t *resident_pages, uint64_t *table_pages);
 
 /* Set the limits the next calls check (setrlimit, exec). The mmap base moves only at mm_load_elf(). */
 void mm_set_limits(struct mm *mm, const struct mm_limits *limits);

@@ -76,6 +76,10 @@ struct process {
 	/* vfork: the parent thread sleeps on its process's vfork_wait until this child execs or exits. */
 	struct thread *vfork_waiter;
 	struct wait_queue vfork_wait;
+	/* Out of memory (kernel/proc/oom.c): inherited by fork, kept by exec. */
+	int16_t oom_score_adj;		/* -1000..1000 */
+	int16_t oom_score_adj_min;	/* the floor an unprivileged writer may lower it to */
+	bool oom_victim;		/* atomic: killed for memory, address space not yet released */
 };
 
 struct thread {
@@ -144,8 +148,28 @@ int proc_exec_at(const struct path *at, const char *path, const char *name, bool
 _Noreturn void proc_exit_thread(int code);
 _Noreturn void proc_exit_group(int status);
 
-/* Kill the whole process with a wait status (a fatal signal's). */
+/* Kill the whole process with a wait status (a fatal signal's); _locked with proc_tree_lock held. */
 void proc_kill_group(struct process *p, int status);
+void proc_kill_group_locked(struct process *p, int status);
+
+/*
+ * Out of memory (kernel/proc/oom.c). proc_out_of_memory(): the current
+ * thread's page fault found no memory; the process with the highest badness
+ * (Linux's rule: resident and page-table pages, oom_score_adj in thousandths
+ * of memory) is sent SIGKILL, logged as Linux's "Out of memory: Killed
+ * process N (comm) ..." line, and the caller sleeps until a victim's address
+ * space is released (or a signal is pending), then retries its access. With
+ * nothing killable the caller's own process is killed.
+ */
+#define OOM_SCORE_ADJ_MIN (-1000)
+#define OOM_SCORE_ADJ_MAX 1000
+void proc_out_of_memory(void);
+/* /proc/PID/oom_score and oom_score_adj: 0, or -ESRCH. */
+int proc_oom_score(int pid, unsigned *score, int *adj);
+/* Set oom_score_adj (-EINVAL out of range, -EACCES below the minimum without privilege). */
+int proc_oom_set_adj(int pid, int adj, bool privileged);
+/* @p's address space is gone: a victim's waiters may try again. */
+void proc_oom_released(struct process *p);
 
 /* Give the terminal layer its view of processes (job control, controlling terminals). */
 void proc_tty_init(void);
