@@ -19,6 +19,7 @@ struct page_link {
 #define PG_LARGE 0x08    /* kmalloc allocation above KMALLOC_MAX_SLAB */
 #define PG_PGTABLE 0x10  /* page-table page */
 #define PG_HIGH 0x20     /* above the boot direct map, not yet released */
+#define PG_USER_CODE 0x40 /* mapped executable in a user space: scrubbed when freed (page_alloc.c) */
 
 /*
  * One per 4 KiB frame, in per-region arrays. Only the first page of a block

@@ -214,6 +214,12 @@ static int check_range(const struct vm_space *s, vaddr_t va, uint64_t len)
 	return last < USER_SPACE_END ? 0 : -EINVAL;
 }
 
+/* A frame user code may run from: freeing it scrubs it (block_release in page_alloc.c says why). */
+static void mark_user_code(struct page *page)
+{
+	__atomic_fetch_or(&page->flags, (uint8_t)PG_USER_CODE, __ATOMIC_RELAXED);
+}
+
 enum range_op { RANGE_CHECK, RANGE_UNMAP, RANGE_PROTECT };
 
 /*
@@ -252,6 +258,9 @@ static int range_apply(struct vm_space *s, vaddr_t va, uint64_t len, enum range_
 					page_map_put(page_from_phys(pa));
 				}
 			} else {
+				if (!s->kernel && (prot & VM_EXEC) &&
+				    (arch_pte_attr(old) & ARCH_PTE_MANAGED))
+					mark_user_code(page_from_phys(pa));
 				*e = arch_pte_leaf(pa, level, prot, arch_pte_attr(old));
 				flush_leaf(s, base);
 			}
@@ -315,6 +324,8 @@ __attribute__((noinline)) int vm_map(struct vm_space *space, vaddr_t va, struct 
 			    __builtin_return_address(0), __builtin_frame_address(0));
 		return -EINVAL;
 	}
+	if (!space->kernel && (prot & VM_EXEC))
+		mark_user_code(page);
 	mm_lock_acquire(&space->lock);
 	err = map_leaf(space, va, page_to_phys(page), level, prot, ARCH_PTE_MANAGED);
 	mm_lock_release(&space->lock);

@@ -3,6 +3,7 @@
 #include <frame/heap.h>
 #include <frame/ktest.h>
 #include <frame/page.h>
+#include <frame/string.h>
 #include <frame/vm_space.h>
 #include <arch/mmu.h>
 #include <internal/mm.h>
@@ -312,4 +313,71 @@ KTEST(vm_kernel_half_shared)
 	vm_space_destroy(s);
 	KEXPECT(page_refcount(p) == 1 && page_mapcount(p) == 0);
 	page_put(p);
+}
+
+/*
+ * A frame once mapped executable in a user space is overwritten when freed
+ * (so QEMU's TCG drops the blocks it translated from it once, not on every
+ * later kernel store). Its buddy stays allocated, so the freed frame is the
+ * first one the allocator hands out again.
+ */
+static void freed_code_page_cleared(struct ktest_ctx *ktest_ctx, bool protect)
+{
+	/* Two buddies among a few dozen single pages: a freed one cannot merge away. */
+	struct page *got[64];
+	unsigned n = 0;
+	struct page *a = NULL, *b = NULL;
+	while (n < 64 && !a) {
+		struct page *q = page_alloc(0, 0);
+		if (!KEXPECT(q != NULL))
+			break;
+		for (unsigned i = 0; i < n && !a; i++)
+			if ((page_to_phys(got[i]) ^ page_to_phys(q)) == PAGE_SIZE)
+				a = got[i], b = q, got[i] = got[--n];
+		if (!a)
+			got[n++] = q;
+	}
+	while (n)
+		page_put(got[--n]);
+	if (!KEXPECT(a != NULL))
+		return;
+
+	memset(page_to_virt(a), 0xcc, PAGE_SIZE);
+	struct vm_space *s = vm_space_create();
+	if (!KEXPECT(s != NULL))
+		return;
+	if (protect) {
+		KEXPECT_EQ(vm_map(s, UVA, a, URW), 0);
+		KEXPECT_EQ(vm_protect(s, UVA, PAGE_SIZE, VM_READ | VM_EXEC | VM_USER), 0);
+	} else {
+		KEXPECT_EQ(vm_map(s, UVA, a, VM_READ | VM_EXEC | VM_USER), 0);
+	}
+	page_put(a);
+	vm_space_destroy(s); /* the last hold: a is free, at the head of the single pages */
+
+	bool found = false;
+	while (n < 16 && !found) {
+		struct page *q = page_alloc(0, 0);
+		if (!KEXPECT(q != NULL))
+			break;
+		got[n++] = q;
+		if (q == a) {
+			found = true;
+			const unsigned char *c = page_to_virt(q);
+			unsigned left = 0;
+			for (size_t i = 0; i < PAGE_SIZE; i++)
+				left += c[i] == 0xcc;
+			KEXPECT_EQ(left, 0);
+		}
+	}
+	KEXPECT(found);
+	while (n)
+		page_put(got[--n]);
+	page_put(b);
+}
+
+KTEST(vm_freed_user_code_page_is_scrubbed)
+{
+	freed_code_page_cleared(ktest_ctx, false);
+	freed_code_page_cleared(ktest_ctx, true);
 }
