@@ -9,6 +9,8 @@
 #include <frame/log.h>
 #include <frame/sched.h>
 #include <frame/string.h>
+#include <kernel/rtc.h>
+#include <kernel/sched.h>
 #include <kernel/tty.h>
 #include <kernel/file.h>
 #include <kernel/block.h>
@@ -104,6 +106,11 @@ void kernel_main(void)
 	struct path root;
 	struct initramfs_stats stats = { 0 };
 
+	/* Cadre's scheduling policy replaces the frame's plain FIFO before anything else runs. */
+	if (sched_set_policy(&sched_weighted_rr_policy))
+		pr_err("sched: policy %s refused\n", sched_weighted_rr_policy.name);
+	/* The wall clock, before anything can stamp a file with it. */
+	rtc_cmos_init();
 	tmpfs_register();
 	devices_init();
 	page_cache_init();

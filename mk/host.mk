@@ -6,7 +6,7 @@ HOST_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -g -O1 -fno-omit-frame-pointer \
 	-fsanitize=address,undefined -fno-sanitize-recover=all -DFRAME_HOSTED \
 	-Iframe/include -Iframe -Iframe/host/include -MMD -MP
 # Arch-neutral frame code that needs nothing the hosted frame lacks; add files here.
-HOST_FRAME_SRCS := $(wildcard frame/mm/*.c) frame/boot/memmap.c frame/sync/completion.c
+HOST_FRAME_SRCS := $(wildcard frame/mm/*.c) frame/boot/memmap.c
 HOST_SRCS := $(HOST_FRAME_SRCS) $(wildcard frame/host/*.c) \
 	$(filter-out %_ktest_only.c,$(wildcard test/kernel/*.c))
 HOST_OBJS := $(patsubst %.c,$(HOST_OUT)/obj/%.o,$(HOST_SRCS))

@@ -17,7 +17,7 @@
  * sees a half-switched task. A per-CPU run queue lock can replace it for SMP.
  */
 static spinlock_t sched_lock = SPINLOCK_INIT("sched");
-static const struct sched_policy *policy = &sched_rr_policy;
+static const struct sched_policy *policy = &sched_fifo_policy;
 /* Tasks that exited and left their CPU; their stacks wait for task_reap(). */
 static struct task *dead_list;
 static bool running;
@@ -297,5 +297,5 @@ const struct sched_policy *sched_policy_current(void)
 
 const struct sched_policy *sched_policy_default(void)
 {
-	return &sched_rr_policy;
+	return &sched_fifo_policy;
 }

@@ -20,7 +20,7 @@ bool sched_is_running(void);
 /* Body of every CPU's idle task. */
 int sched_idle_loop(void *arg);
 
-/* The built-in policy (policy_rr.c). */
-extern const struct sched_policy sched_rr_policy;
+/* The built-in policy (policy_fifo.c), until a service installs its own. */
+extern const struct sched_policy sched_fifo_policy;
 
 #endif

@@ -5,7 +5,7 @@
 #include <internal/arch.h>
 #include <timer/timer_internal.h>
 
-/* Wall clock = monotonic + this offset (0 until the RTC was read: 1970 + uptime). */
+/* Wall clock = monotonic + this offset (0 until a service sets it, e.g. from the RTC: 1970 + uptime). */
 static int64_t realtime_offset;
 
 uint64_t clock_monotonic_ns(void)
@@ -16,13 +16,6 @@ uint64_t clock_monotonic_ns(void)
 uint64_t clock_counter_hz(void)
 {
 	return arch_clock_hz();
-}
-
-void clock_set_boot_realtime(uint64_t epoch_ns)
-{
-	if (!epoch_ns)
-		return;
-	realtime_offset = (int64_t)(epoch_ns - arch_clock_ns());
 }
 
 uint64_t clock_realtime_ns(void)

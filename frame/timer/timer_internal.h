@@ -12,8 +12,6 @@ void timer_start(void);
 /* Called by the arch from its timer interrupt, interrupts off, after acknowledging it. */
 void timer_interrupt(void);
 
-/* Called by the arch at time init with the RTC's reading (0 if none). */
-void clock_set_boot_realtime(uint64_t epoch_ns);
 /* Busy-wait of the arch that works before the clock is calibrated. */
 void arch_early_delay_us(uint32_t us);
 /* Counter frequency behind arch_clock_ns(). */

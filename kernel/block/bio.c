@@ -10,6 +10,7 @@
 #include <frame/page.h>
 #include <frame/wait.h>
 #include <kernel/block.h>
+#include <kernel/completion.h>
 
 #define BIO_MAX_VECS 256
 

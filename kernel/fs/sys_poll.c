@@ -1,6 +1,6 @@
 /* poll/ppoll/select/pselect6: descriptor sets over the poll loop, with timeouts and temporary signal masks. */
 #include <frame/clock.h>
-#include <frame/errno.h>
+#include <abi/errno.h>
 #include <frame/heap.h>
 #include <frame/string.h>
 #include <frame/vm_io.h>

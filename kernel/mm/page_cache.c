@@ -22,6 +22,7 @@
 #include <frame/clock.h>
 #include <frame/wait.h>
 #include <kernel/page_cache.h>
+#include <kernel/completion.h>
 
 #define FANOUT_SHIFT 6
 #define FANOUT (1u << FANOUT_SHIFT)

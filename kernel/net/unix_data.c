@@ -1,5 +1,5 @@
 /* AF_UNIX data: sending into and receiving from message queues (stream bytes, datagram and seqpacket records), with descriptors and credentials in flight, and poll masks. */
-#include <frame/errno.h>
+#include <abi/errno.h>
 #include <frame/heap.h>
 #include <frame/string.h>
 #include <abi/fcntl.h>

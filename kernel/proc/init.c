@@ -13,6 +13,7 @@
 #include <kernel/proc.h>
 #include <kernel/signal.h>
 #include <kernel/vfs.h>
+#include <kernel/completion.h>
 #include "proc_internal.h"
 
 #define INIT_PID 1

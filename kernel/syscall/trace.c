@@ -1,6 +1,6 @@
 /* The system-call tracer (syscall_trace=1): each call with its decoded arguments and result, as strace prints it. */
 #include <frame/boot.h>
-#include <frame/errno.h>
+#include <abi/errno.h>
 #include <frame/log.h>
 #include <frame/string.h>
 #include <frame/vm_io.h>

@@ -1,4 +1,4 @@
-/* In-kernel tests of the scheduler: preemption, sleep, wake, priorities, and replacing the policy. */
+/* In-kernel tests of the scheduler: preemption, sleep, wake, and replacing the policy (priorities: test/services/sched_rr_ktest_only.c). */
 #include <frame/clock.h>
 #include <frame/errno.h>
 #include <frame/ktest.h>
@@ -84,26 +84,6 @@ KTEST(sched_wake_ends_sleep_early)
 	KEXPECT(s.slept_ns < NSEC_PER_SEC);
 	/* Waking a task that is not blocked does nothing. */
 	KEXPECT(!task_wake(task_current()));
-}
-
-KTEST(sched_higher_priority_gets_more_cpu)
-{
-	uint64_t t0 = clock_monotonic_ns();
-	struct busy hi = { t0 + 3 * NSEC_PER_SEC, false, 0 }, lo = hi;
-	struct task *th, *tl;
-	KASSERT(task_create("busy-hi", busy_loop, &hi, TASK_PRIO_MAX, &th) == 0);
-	KASSERT(task_create("busy-lo", busy_loop, &lo, TASK_PRIO_MIN + 1, &tl) == 0);
-	sched_sleep_ns(400 * NSEC_PER_MSEC);
-	__atomic_store_n(&hi.stop, true, __ATOMIC_RELAXED);
-	__atomic_store_n(&lo.stop, true, __ATOMIC_RELAXED);
-	uint64_t h = task_cpu_ticks(th), l = task_cpu_ticks(tl);
-	KEXPECT_EQ(task_join(th, NULL), 0);
-	KEXPECT_EQ(task_join(tl, NULL), 0);
-	console_printf("    ticks: priority %d %lu, priority %d %lu\n", TASK_PRIO_MAX,
-		       (unsigned long)h, TASK_PRIO_MIN + 1, (unsigned long)l);
-	/* Turns of 8 and 2 ticks: about 4:1; never starved. */
-	KEXPECT(l > 0);
-	KEXPECT(h >= 2 * l);
 }
 
 /* A test policy: plain FIFO, switching every 2 ticks, counting its calls. */

@@ -1,4 +1,4 @@
-/* In-kernel tests of the clocks, the tick, timer callbacks and the RTC (x86_64 test kernel only). */
+/* In-kernel tests of the clocks, the tick and timer callbacks (x86_64 test kernel only; the RTC: test/services/rtc_cmos_ktest_only.c). */
 #include <arch/time.h>
 #include <frame/clock.h>
 #include <frame/irq.h>
@@ -204,16 +204,6 @@ KTEST(tick_catches_up_after_interrupts_were_off)
 	irq_restore(f);
 	clock_delay_ns(NSEC_PER_MSEC);
 	KEXPECT(clock_ticks() - t0 >= 20 * CLOCK_TICK_HZ / 1000);
-}
-
-KTEST(rtc_wall_clock_is_recent)
-{
-	uint64_t now = clock_realtime_ns() / NSEC_PER_SEC;
-	KEXPECT(now >= JAN_1_2024);
-	KEXPECT(now < JAN_1_2024 + 100ull * 365 * 86400);
-	/* The RTC read again agrees with the wall clock derived from it at boot. */
-	uint64_t rtc = rtc_read_epoch_ns() / NSEC_PER_SEC;
-	KEXPECT(rtc + 2 >= now && rtc <= now + 2);
 }
 
 KTEST(realtime_set_moves_only_the_wall_clock)

@@ -1,5 +1,5 @@
 /* Pipe internals: data order, EOF, EPIPE with SIGPIPE, O_NONBLOCK, PIPE_BUF atomicity, capacity, poll masks, interrupted waits. */
-#include <frame/errno.h>
+#include <abi/errno.h>
 #include <frame/ktest.h>
 #include <frame/string.h>
 #include <abi/fcntl.h>

@@ -1,5 +1,6 @@
 /* tty tests: ^S/^Q flow control, TCXONC, flushing (TCSETSF, TCFLSH), FIONREAD, a full input queue, unknown ioctls, the console tty. */
 #include <frame/console.h>
+#include <abi/errno.h>
 #include <frame/ktest.h>
 
 #include "tty_fixture.h"

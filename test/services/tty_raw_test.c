@@ -1,4 +1,5 @@
 /* tty tests: non-canonical reads (VMIN/VTIME with real timeouts), blocking reads woken by input or a signal, nonblocking reads. */
+#include <abi/errno.h>
 #include <frame/ktest.h>
 
 #include "tty_fixture.h"

@@ -1,4 +1,5 @@
 /* tty tests: ISIG signals to the foreground group, job control (SIGTTIN/SIGTTOU/EIO), process group and session ioctls, SIGWINCH. */
+#include <abi/errno.h>
 #include <frame/ktest.h>
 
 #include "tty_fixture.h"

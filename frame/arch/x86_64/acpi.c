@@ -1,5 +1,6 @@
 /* x86_64 ACPI table discovery: RSDP, RSDT/XSDT, MADT, FADT (+ DSDT _S5_), HPET, MCFG; checksums verified. */
 #include <arch/acpi.h>
+#include <frame/firmware.h>
 #include <frame/log.h>
 #include <frame/string.h>
 #include <internal/arch.h>
@@ -329,4 +330,10 @@ void arch_acpi_init(paddr_t rsdp_hint)
 		acpi_info.have_mcfg ? ", MCFG" : "",
 		acpi_info.have_s5 ? "from DSDT" : "unknown", acpi_info.slp_typ_a,
 		acpi_info.slp_typ_b);
+}
+
+/* frame/firmware.h: what the FADT says for the CMOS RTC driver (kernel/drivers/rtc_cmos.c). */
+uint8_t firmware_rtc_century_index(void)
+{
+	return acpi_info.have_fadt ? acpi_info.century_reg : 0;
 }

@@ -4,7 +4,7 @@
 #include <io/io_internal.h>
 
 /*
- * Ports used by frame code (pic.c, pit.c, rtc.c, serial.c, vga.c, power.c,
+ * Ports used by frame code (pic.c, pit.c, serial.c, vga.c, power.c,
  * machine.c, cpu.h's io_wait). A new user of a fixed port in frame/arch
  * adds it here, or a service could be handed the same port.
  */
@@ -17,7 +17,6 @@ static const struct {
 	{ 0x60, 0x61, "8042 data" },
 	{ 0x61, 0x62, "PIT gate / speaker (port B)" },
 	{ 0x64, 0x65, "8042 command" },
-	{ 0x70, 0x72, "CMOS/RTC" },
 	{ 0x80, 0x81, "POST delay port" },
 	{ 0xa0, 0xa2, "8259 PIC (slave)" },
 	{ 0xf4, 0xf8, "QEMU debug exit" },

@@ -36,7 +36,6 @@ void arch_time_init(void)
 {
 	hpet_init();
 	tsc_calibrate();
-	clock_set_boot_realtime(rtc_read_epoch_ns());
 	if (!tsc_hz()) {
 		pr_err("time: no calibrated clock; timers disabled\n");
 		return;

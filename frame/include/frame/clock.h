@@ -20,8 +20,10 @@
 uint64_t clock_monotonic_ns(void);
 
 /*
- * Nanoseconds since 1970-01-01 00:00:00 UTC: the RTC reading at boot (the RTC
- * is assumed to hold UTC) advanced by the monotonic clock, or as last set.
+ * Nanoseconds since 1970-01-01 00:00:00 UTC, advanced by the monotonic clock
+ * from the last clock_realtime_set(): a service sets it at boot from a
+ * real-time clock (Cadre: kernel/drivers/rtc_cmos.c); until then it reads as
+ * 1970 plus the time since boot.
  */
 uint64_t clock_realtime_ns(void);
 

@@ -136,10 +136,4 @@
 #define EWOULDBLOCK EAGAIN
 #define EDEADLOCK EDEADLK
 
-/* Kernel-internal, never seen by user space (restartable calls): abi-unchecked */
-#define ERESTARTSYS 512
-#define ERESTARTNOINTR 513
-#define ERESTARTNOHAND 514
-#define ERESTART_RESTARTBLOCK 516
-
 #endif

@@ -11,7 +11,7 @@
  *
  * Ports the frame drives itself are never handed out: the 8259 PICs
  * (0x20-0x21, 0xa0-0xa1), the PIT (0x40-0x43) and its gate port 0x61, the
- * 8042 (0x60, 0x64), CMOS/RTC (0x70-0x71), the POST delay port 0x80, VGA
+ * 8042 (0x60, 0x64), the POST delay port 0x80, VGA
  * (0x3c0-0x3df), COM1 (0x3f8-0x3ff), QEMU's debug exit (0xf4-0xf7), PCI
  * configuration (0xcf8-0xcff: frame/pci.h), and the ACPI PM1 event/control,
  * PM timer, SMI command and reset ports from the FADT. A PCI device's I/O

@@ -1,6 +1,7 @@
 /*
  * Sleeping locks for task context: mutexes (one owner, FIFO hand-off, so no
- * waiter starves) and counting semaphores. Waiters sleep instead of
+ * waiter starves); counting semaphores are the kernel's, over wait queues
+ * (kernel/semaphore.h). Waiters sleep instead of
  * spinning, so these may be held across anything that sleeps, but they must
  * never be taken from interrupt handlers or timer callbacks, nor while a
  * spin lock is held.
@@ -45,26 +46,5 @@ bool mutex_trylock(struct mutex *m);
 void mutex_unlock(struct mutex *m);
 /* True if the caller owns @m. */
 bool mutex_held_by_me(const struct mutex *m);
-
-/* A counting semaphore. */
-struct semaphore {
-	/* Private to the frame. */
-	spinlock_t lock;
-	int64_t count;
-	struct wait_queue wq;
-};
-
-#define SEMAPHORE_INIT(sem_name, n) { SPINLOCK_INIT(sem_name), (n), { SPINLOCK_INIT(sem_name), NULL, NULL } }
-
-/* Initialise with @count units available. */
-void semaphore_init(struct semaphore *s, const char *name, int64_t count);
-/* Take a unit, sleeping until one is available. */
-void semaphore_down(struct semaphore *s);
-/* Same with a limit: 0, or -ETIMEDOUT (nothing taken). */
-int semaphore_down_timeout(struct semaphore *s, uint64_t timeout_ns);
-/* Take a unit if one is available, without sleeping. */
-bool semaphore_try_down(struct semaphore *s);
-/* Return a unit and wake a waiter. Safe from interrupt handlers. */
-void semaphore_up(struct semaphore *s);
 
 #endif

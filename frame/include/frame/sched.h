@@ -90,7 +90,10 @@ struct sched_policy {
  */
 int sched_set_policy(const struct sched_policy *policy);
 
-/* The policy in force, and the built-in default (weighted round-robin). */
+/*
+ * The policy in force, and the frame's built-in one (one FIFO queue, turns of
+ * one tick, priorities ignored), in force until a service installs its own.
+ */
 const struct sched_policy *sched_policy_current(void);
 const struct sched_policy *sched_policy_default(void);
 

@@ -2,7 +2,7 @@
 #ifndef KERNEL_KWAIT_H
 #define KERNEL_KWAIT_H
 
-#include <frame/errno.h>
+#include <abi/errno.h>
 #include <frame/wait.h>
 #include <kernel/proc.h>
 #include <kernel/signal.h>

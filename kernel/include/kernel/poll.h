@@ -14,6 +14,7 @@
 #ifndef KERNEL_POLL_H
 #define KERNEL_POLL_H
 
+#include <abi/errno.h>
 #include <abi/poll.h>
 #include <frame/types.h>
 #include <frame/wait.h>

@@ -1,4 +1,4 @@
-/* x86_64 time sources inside the frame: TSC, PIT, HPET, CMOS RTC, and the LAPIC timer glue. */
+/* x86_64 time sources inside the frame: TSC, PIT, HPET, and the LAPIC timer glue. */
 #ifndef ARCH_TIME_H
 #define ARCH_TIME_H
 
@@ -20,9 +20,6 @@ void tsc_calibrate(void);
 uint64_t tsc_hz(void);
 /* Convert a TSC delta to nanoseconds (0 before calibration). */
 uint64_t tsc_delta_to_ns(uint64_t delta);
-
-/* Read the CMOS RTC as nanoseconds since the Unix epoch; 0 if unreadable. */
-uint64_t rtc_read_epoch_ns(void);
 
 /* LAPIC timer event source: set up the vector and the first tick. */
 void arch_timer_init(void);

@@ -1,6 +1,7 @@
-/* Counting semaphores (frame/mutex.h) on a wait queue: down waits for a unit, up returns one. */
-#include <frame/mutex.h>
+/* Counting semaphores (kernel/semaphore.h) on a frame wait queue: down waits for a unit, up returns one. */
+#include <frame/spinlock.h>
 #include <frame/wait.h>
+#include <kernel/semaphore.h>
 
 void semaphore_init(struct semaphore *s, const char *name, int64_t count)
 {

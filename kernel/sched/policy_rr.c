@@ -1,11 +1,12 @@
 /*
- * The default scheduling policy: one FIFO run queue, each turn lasting
+ * Cadre's scheduling policy: one FIFO run queue, each turn lasting
  * (priority + 1) ticks, so busy tasks share the CPU in proportion to their
- * priority plus one and none starves. Written against the public policy
- * interface only, as a service's replacement would be.
+ * priority plus one and none starves. A service on the frame's pluggable
+ * policy interface (frame/sched.h), installed at boot by kernel_main().
  */
 #include <frame/sched.h>
 #include <frame/task.h>
+#include <kernel/sched.h>
 
 /* Circular list; the head is a sentinel. Only touched under the scheduler lock. */
 static struct sched_entity rr_queue = { &rr_queue, &rr_queue, 0, 0, NULL };
@@ -43,7 +44,7 @@ static bool rr_tick(struct task *curr)
 	return --task_sched_entity(curr)->slice <= 0;
 }
 
-const struct sched_policy sched_rr_policy = {
+const struct sched_policy sched_weighted_rr_policy = {
 	.name = "weighted-rr",
 	.enqueue = rr_enqueue,
 	.dequeue = rr_dequeue,

@@ -1,5 +1,7 @@
-/* Completions (frame/wait.h): a counted event on a wait queue; "all" opens it for good. */
+/* Completions (kernel/completion.h): a counted event on a frame wait queue; "all" opens it for good. */
+#include <frame/spinlock.h>
 #include <frame/wait.h>
+#include <kernel/completion.h>
 
 /* done == COMPLETION_ALL: every wait passes without consuming. */
 #define COMPLETION_ALL UINT32_MAX

@@ -7,6 +7,7 @@
 #include <frame/sched.h>
 #include <frame/task.h>
 #include <frame/wait.h>
+#include <kernel/completion.h>
 
 static int return_arg(void *arg)
 {

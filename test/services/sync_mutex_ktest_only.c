@@ -7,6 +7,7 @@
 #include <frame/sched.h>
 #include <frame/spinlock.h>
 #include <frame/task.h>
+#include <kernel/completion.h>
 
 #define WORKERS 4
 #define ITERATIONS 150

@@ -6,6 +6,8 @@
 #include <frame/sched.h>
 #include <frame/task.h>
 #include <frame/wait.h>
+#include <kernel/completion.h>
+#include <kernel/semaphore.h>
 
 #define ROUNDS 500
 

@@ -1,11 +1,16 @@
-/* CMOS real-time clock: read once at boot (BCD or binary, 12/24 h) as Unix time. */
-#include <arch/acpi.h>
-#include <arch/cpu.h>
-#include <arch/time.h>
+/* CMOS real-time clock (ports 0x70-0x71 of PC machines): read at boot as Unix time to set the wall clock. */
+#include <frame/clock.h>
+#include <frame/errno.h>
+#include <frame/firmware.h>
+#include <frame/io_port.h>
 #include <frame/irq.h>
+#include <frame/log.h>
+#include <frame/mutex.h>
+#include <kernel/rtc.h>
 
-#define CMOS_INDEX 0x70
-#define CMOS_DATA 0x71
+#define CMOS_PORT 0x70
+#define CMOS_INDEX 0
+#define CMOS_DATA 1
 #define RTC_SECONDS 0x00
 #define RTC_MINUTES 0x02
 #define RTC_HOURS 0x04
@@ -22,17 +27,23 @@ struct rtc_time {
 	uint8_t sec, min, hour, day, mon, year, century;
 };
 
+/* Kept for good once acquired: the index/data pair is the driver's alone. */
+static struct io_port *cmos;
+static struct mutex init_lock = MUTEX_INIT("rtc_cmos");
+
 static uint8_t cmos_read(uint8_t reg)
 {
-	outb(CMOS_INDEX, reg);
-	return inb(CMOS_DATA);
+	uint8_t v;
+	if (io_port_write8(cmos, CMOS_INDEX, reg) || io_port_read8(cmos, CMOS_DATA, &v))
+		return 0xff;
+	return v;
 }
 
 static void read_raw(struct rtc_time *t, uint8_t century_reg)
 {
 	/* Registers are inconsistent while an update is in progress (up to ~2 ms). */
 	for (int i = 0; i < 100000 && (cmos_read(RTC_STATUS_A) & STATUS_A_UIP); i++)
-		cpu_relax();
+		clock_delay_ns(100);
 	t->sec = cmos_read(RTC_SECONDS);
 	t->min = cmos_read(RTC_MINUTES);
 	t->hour = cmos_read(RTC_HOURS);
@@ -64,11 +75,14 @@ static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
 	return era * 146097 + (int64_t)doe - 719468;
 }
 
-uint64_t rtc_read_epoch_ns(void)
+uint64_t rtc_cmos_read_epoch_ns(void)
 {
+	if (!cmos)
+		return 0;
 	struct rtc_time a, b;
-	uint8_t century_reg = acpi_info.have_fadt ? acpi_info.century_reg : 0;
+	uint8_t century_reg = firmware_rtc_century_index();
 
+	/* Index then data: nothing may come between the two, not even an interrupt handler. */
 	unsigned long f = irq_save();
 	read_raw(&a, century_reg);
 	/* Read until two passes agree, so no field rolled over between reads. */
@@ -106,4 +120,21 @@ uint64_t rtc_read_epoch_ns(void)
 	int64_t days = days_from_civil(year, a.mon, a.day);
 	int64_t secs = days * 86400 + a.hour * 3600 + a.min * 60 + a.sec;
 	return secs > 0 ? (uint64_t)secs * 1000000000ull : 0;
+}
+
+int rtc_cmos_init(void)
+{
+	mutex_lock(&init_lock);
+	int err = cmos ? 0 : io_port_acquire(CMOS_PORT, 2, &cmos);
+	mutex_unlock(&init_lock);
+	if (err) {
+		pr_warn("rtc: CMOS ports unavailable (%d); the wall clock starts at 1970\n", err);
+		return err;
+	}
+	uint64_t now = rtc_cmos_read_epoch_ns();
+	if (!now) {
+		pr_warn("rtc: no valid time in the CMOS clock; the wall clock starts at 1970\n");
+		return -ENODEV;
+	}
+	return clock_realtime_set(now);
 }
