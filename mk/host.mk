@@ -22,7 +22,7 @@ HOST_INET_KERNEL_ONLY := kernel/net/inet/af_inet.c kernel/net/inet/dev_ioctl.c k
 HOST_SERVICE_SRCS := $(filter-out %/sys_fs.c %/locks.c %/rw_engine.c $(wildcard kernel/*/sys_*.c), \
 		$(wildcard kernel/fs/*.c kernel/lib/*.c kernel/mm/*.c kernel/tty/*.c)) \
 	$(filter-out $(HOST_INET_KERNEL_ONLY),$(wildcard kernel/net/inet/*.c)) \
-	kernel/dev/chrdev.c kernel/dev/mem.c kernel/dev/devtmpfs.c \
+	kernel/dev/chrdev.c kernel/dev/mem.c kernel/dev/devtmpfs.c kernel/ipc/epoll.c \
 	kernel/procfs/format.c kernel/procfs/sbuf.c kernel/procfs/utsname.c \
 	$(filter-out %_ktest_only.c,$(wildcard test/services/*.c))
 HOST_OBJS += $(patsubst %.c,$(HOST_OUT)/obj/%.o,$(HOST_SERVICE_SRCS))

@@ -1,4 +1,4 @@
-/* Hosted frame wait queues: one thread, so a sleep ends at once if something woke it before, at its deadline, or never (a panic). */
+/* Hosted frame wait queues: one thread, so a sleep ends at once if something woke it before, at its deadline, or never (a panic); wake callbacks run as in the kernel. */
 #include <time.h>
 
 #include <frame/clock.h>
@@ -76,26 +76,83 @@ void wait_finish(struct wait_queue *wq, struct wait_entry *w)
 		entry_remove(wq, w);
 }
 
-static size_t wake(struct wait_queue *wq, bool all)
+/* As the kernel's: task entries leave when woken, callbacks stay, exclusive ones until one returns true. */
+static size_t wake(struct wait_queue *wq, bool all, uint32_t key)
 {
 	size_t woken = 0;
-	while (wq->head) {
-		entry_remove(wq, wq->head);
-		woken++;
-		if (!all)
-			break;
+	bool task_done = false, excl_done = false;
+	spin_lock(&wq->lock);
+	struct wait_entry *w = wq->head;
+	while (w) {
+		struct wait_entry *next = w->next;
+		if (w->fn) {
+			if (!(w->exclusive && excl_done) && w->fn(w, key)) {
+				woken++;
+				if (w->exclusive)
+					excl_done = true;
+			}
+		} else if (!task_done) {
+			entry_remove(wq, w);
+			woken++;
+			task_done = !all;
+		}
+		w = next;
 	}
+	spin_unlock(&wq->lock);
 	return woken;
 }
 
 size_t wait_wake_one(struct wait_queue *wq)
 {
-	return wake(wq, false);
+	return wake(wq, false, 0);
 }
 
 size_t wait_wake_all(struct wait_queue *wq)
 {
-	return wake(wq, true);
+	return wake(wq, true, 0);
+}
+
+size_t wait_wake_one_key(struct wait_queue *wq, uint32_t key)
+{
+	return wake(wq, false, key);
+}
+
+size_t wait_wake_all_key(struct wait_queue *wq, uint32_t key)
+{
+	return wake(wq, true, key);
+}
+
+void wait_add_callback(struct wait_queue *wq, struct wait_entry *w, wait_wake_fn fn, bool exclusive)
+{
+	w->task = NULL;
+	w->fn = fn;
+	w->exclusive = exclusive;
+	w->on = wq;
+	wait_prepare(wq, w);
+}
+
+void wait_remove_callback(struct wait_entry *w)
+{
+	struct wait_queue *wq = w->on;
+	if (wq && w->queued)
+		entry_remove(wq, w);
+	w->on = NULL;
+}
+
+void wait_queue_release(struct wait_queue *wq)
+{
+	spin_lock(&wq->lock);
+	struct wait_entry *w = wq->head;
+	while (w) {
+		struct wait_entry *next = w->next;
+		if (w->fn) {
+			entry_remove(wq, w);
+			w->on = NULL;
+			w->fn(w, WAIT_KEY_RELEASE);
+		}
+		w = next;
+	}
+	spin_unlock(&wq->lock);
 }
 
 bool wait_queue_active(struct wait_queue *wq)

@@ -1,4 +1,4 @@
-/* Wait queues (frame/wait.h): FIFO of sleeping tasks, woken one or all, with optional deadlines. */
+/* Wait queues (frame/wait.h): FIFO of sleeping tasks and wake callbacks, woken one or all, with optional deadlines and keys. */
 #include <frame/clock.h>
 #include <frame/errno.h>
 #include <frame/task.h>
@@ -89,22 +89,33 @@ void wait_finish(struct wait_queue *wq, struct wait_entry *w)
 }
 
 /*
- * Entries leave the queue when woken, so a second wake_one reaches the next
- * sleeper. An entry whose task is already awake (timed out, or woken by
+ * Task entries leave the queue when woken, so a second wake_one reaches the
+ * next sleeper. An entry whose task is already awake (timed out, or woken by
  * task_wake) is dropped without counting: its task re-checks anyway.
+ * Callback entries stay; exclusive ones run until one returns true.
  */
-static size_t wake(struct wait_queue *wq, bool all)
+static size_t wake(struct wait_queue *wq, bool all, uint32_t key)
 {
 	size_t woken = 0;
+	bool task_done = false, excl_done = false;
 	unsigned long f = spin_lock_irqsave(&wq->lock);
-	while (wq->head) {
-		struct wait_entry *w = wq->head;
-		entry_remove(wq, w);
-		if (task_wake(w->task)) {
-			woken++;
-			if (!all)
-				break;
+	struct wait_entry *w = wq->head;
+	while (w) {
+		struct wait_entry *next = w->next;
+		if (w->fn) {
+			if (!(w->exclusive && excl_done) && w->fn(w, key)) {
+				woken++;
+				if (w->exclusive)
+					excl_done = true;
+			}
+		} else if (!task_done) {
+			entry_remove(wq, w);
+			if (task_wake(w->task)) {
+				woken++;
+				task_done = !all;
+			}
 		}
+		w = next;
 	}
 	spin_unlock_irqrestore(&wq->lock, f);
 	return woken;
@@ -112,12 +123,72 @@ static size_t wake(struct wait_queue *wq, bool all)
 
 size_t wait_wake_one(struct wait_queue *wq)
 {
-	return wake(wq, false);
+	return wake(wq, false, 0);
 }
 
 size_t wait_wake_all(struct wait_queue *wq)
 {
-	return wake(wq, true);
+	return wake(wq, true, 0);
+}
+
+size_t wait_wake_one_key(struct wait_queue *wq, uint32_t key)
+{
+	return wake(wq, false, key);
+}
+
+size_t wait_wake_all_key(struct wait_queue *wq, uint32_t key)
+{
+	return wake(wq, true, key);
+}
+
+/*
+ * Taken around every removal of a callback entry and every queue release,
+ * outside the queues' locks: a remover reads @w->on and locks that queue
+ * while no release can free it.
+ */
+static spinlock_t detach_lock = SPINLOCK_INIT("wait_detach");
+
+void wait_add_callback(struct wait_queue *wq, struct wait_entry *w, wait_wake_fn fn, bool exclusive)
+{
+	unsigned long f = spin_lock_irqsave(&wq->lock);
+	w->task = NULL;
+	w->fn = fn;
+	w->exclusive = exclusive;
+	w->on = wq;
+	entry_append(wq, w);
+	spin_unlock_irqrestore(&wq->lock, f);
+}
+
+void wait_remove_callback(struct wait_entry *w)
+{
+	unsigned long f = spin_lock_irqsave(&detach_lock);
+	struct wait_queue *wq = w->on;
+	if (wq) {
+		spin_lock(&wq->lock);
+		if (w->queued)
+			entry_remove(wq, w);
+		w->on = NULL;
+		spin_unlock(&wq->lock);
+	}
+	spin_unlock_irqrestore(&detach_lock, f);
+}
+
+void wait_queue_release(struct wait_queue *wq)
+{
+	unsigned long f = spin_lock_irqsave(&detach_lock);
+	spin_lock(&wq->lock);
+	struct wait_entry *w = wq->head;
+	while (w) {
+		struct wait_entry *next = w->next;
+		if (w->fn) {
+			entry_remove(wq, w);
+			w->on = NULL;
+			w->fn(w, WAIT_KEY_RELEASE);
+		}
+		w = next;
+	}
+	spin_unlock(&wq->lock);
+	spin_unlock_irqrestore(&detach_lock, f);
 }
 
 bool wait_queue_active(struct wait_queue *wq)

@@ -3,6 +3,7 @@
 #include <frame/heap.h>
 #include <abi/fcntl.h>
 #include <kernel/file.h>
+#include <kernel/epoll.h>
 #include <kernel/fs.h>
 
 #include "file_internal.h"
@@ -25,6 +26,9 @@ void file_put(struct file *f)
 {
 	if (!f || __atomic_sub_fetch(&f->refcount, 1, __ATOMIC_ACQ_REL) != 0)
 		return;
+	/* Before the file's own release: epoll entries hook the queues it is about to free. */
+	if (__atomic_load_n(&f->epitems, __ATOMIC_ACQUIRE))
+		epoll_file_release(f);
 	if (f->ops && f->ops->release)
 		f->ops->release(f);
 	path_put(&f->path);

@@ -46,6 +46,7 @@ struct pipe *pipe_alloc(void)
 
 void pipe_free(struct pipe *p)
 {
+	wait_queue_release(&p->wq);
 	kfree(p->buf);
 	kfree(p);
 }
@@ -111,7 +112,7 @@ ssize_t pipe_read(struct pipe *p, void *buf, size_t len, bool nonblock)
 		if (p->len) {
 			size_t n = ring_get(p, buf, len);
 			mutex_unlock(&p->lock);
-			wait_wake_all(&p->wq);
+			wait_wake_all_key(&p->wq, POLLOUT | POLLWRNORM);
 			return (ssize_t)n;
 		}
 		bool eof = p->writers == 0;
@@ -147,7 +148,7 @@ ssize_t pipe_write(struct pipe *p, const void *buf, size_t len, bool nonblock)
 		uint32_t cap = p->cap;
 		mutex_unlock(&p->lock);
 		if (space)
-			wait_wake_all(&p->wq);
+			wait_wake_all_key(&p->wq, POLLIN | POLLRDNORM);
 		if (done == len)
 			return (ssize_t)done;
 		if (nonblock)

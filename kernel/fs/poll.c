@@ -6,7 +6,28 @@
 #include <kernel/file.h>
 #include <kernel/poll.h>
 
-static struct poll_entry *entry_at(struct poll_table *pt, size_t i)
+struct poll_entry {
+	struct wait_entry w;
+	struct wait_queue *wq;
+	struct file *file;	/* referenced while the entry exists */
+};
+
+struct poll_chunk {
+	struct poll_chunk *next;
+	struct poll_entry e[POLL_CHUNK_ENTRIES];
+};
+
+/* poll_loop's table; lives on the poller's stack. */
+struct poll_set {
+	struct poll_table pt;
+	struct poll_chunk first;
+	struct poll_chunk *last;
+	size_t n;		/* entries in use */
+	size_t cursor;		/* next entry expected in this scan */
+	int error;		/* -ENOMEM while registering */
+};
+
+static struct poll_entry *entry_at(struct poll_set *pt, size_t i)
 {
 	struct poll_chunk *c = &pt->first;
 	while (i >= POLL_CHUNK_ENTRIES) {
@@ -16,7 +37,7 @@ static struct poll_entry *entry_at(struct poll_table *pt, size_t i)
 	return &c->e[i];
 }
 
-static struct poll_entry *entry_new(struct poll_table *pt)
+static struct poll_entry *entry_new(struct poll_set *pt)
 {
 	size_t i = pt->n % POLL_CHUNK_ENTRIES;
 	if (pt->n && i == 0) {
@@ -32,8 +53,13 @@ static struct poll_entry *entry_new(struct poll_table *pt)
 
 void poll_wait(struct file *f, struct wait_queue *wq, struct poll_table *pt)
 {
-	if (!pt || !wq)
-		return;
+	if (pt && wq)
+		pt->queue(pt, f, wq);
+}
+
+static void set_queue(struct poll_table *table, struct file *f, struct wait_queue *wq)
+{
+	struct poll_set *pt = container_of(table, struct poll_set, pt);
 	/* Files are scanned in the same order each time: the expected entry is the next one. */
 	struct poll_entry *e = NULL;
 	if (pt->cursor < pt->n) {
@@ -73,13 +99,14 @@ unsigned file_poll(struct file *f, struct poll_table *pt)
 	return POLLIN | POLLOUT | POLLRDNORM | POLLWRNORM;
 }
 
-static void table_init(struct poll_table *pt)
+static void table_init(struct poll_set *pt)
 {
 	memset(pt, 0, sizeof(*pt));
+	pt->pt.queue = set_queue;
 	pt->last = &pt->first;
 }
 
-static void table_release(struct poll_table *pt)
+static void table_release(struct poll_set *pt)
 {
 	for (size_t i = 0; i < pt->n; i++) {
 		struct poll_entry *e = entry_at(pt, i);
@@ -98,7 +125,7 @@ int poll_loop(poll_scan_fn scan, void *ctx, uint64_t deadline_ns, bool no_wait)
 {
 	if (no_wait)
 		return scan(ctx, NULL);
-	struct poll_table pt;
+	struct poll_set pt;
 	table_init(&pt);
 	/* The poller's own entry: what wait_sleep() sleeps on (signals and the deadline wake it). */
 	struct wait_queue self_q;
@@ -108,7 +135,7 @@ int poll_loop(poll_scan_fn scan, void *ctx, uint64_t deadline_ns, bool no_wait)
 	for (;;) {
 		wait_prepare(&self_q, &self);
 		pt.cursor = 0;
-		ret = scan(ctx, &pt);
+		ret = scan(ctx, &pt.pt);
 		if (ret)
 			break;
 		if (pt.error) {

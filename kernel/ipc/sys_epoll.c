@@ -110,7 +110,7 @@ static int64_t do_wait(int epfd, struct epoll_event __user *uevents, int max, ui
 	struct epoll_event *out = kmalloc(sizeof(*out) * (size_t)n);
 	int64_t ret = out ? mask_begin(umask, masksize) : -ENOMEM;
 	if (!ret) {
-		ret = epoll_wait_file(ep, fdu_table(), out, n, deadline, no_wait);
+		ret = epoll_wait_file(ep, out, n, deadline, no_wait);
 		if (ret > 0 && copy_to_user(uevents, out, sizeof(*out) * (size_t)ret))
 			ret = -EFAULT;
 		mask_end(umask, ret);

@@ -88,6 +88,8 @@ void unix_sock_put_locked(struct unix_sock *s)
 {
 	if (!s || --s->refs)
 		return;
+	/* Peers' epoll entries may hook our queue (their poll registers it) and outlive us. */
+	wait_queue_release(&s->wq);
 	unix_addr_put_locked(s->addr);
 	kfree(s);
 }

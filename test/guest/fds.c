@@ -10,6 +10,10 @@
 #include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <sys/select.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/timerfd.h>
+#include <stdlib.h>
 #include <sys/stat.h>
 #include <stdio.h>
 #include <sys/wait.h>
@@ -397,6 +401,258 @@ GT_CASE(epoll_edge_triggered, "epoll_ctl epoll_wait")
 	EQ(write(p[1], "c", 1), 1);
 	EQ(epoll_wait(ep, &out, 1, 0), 1);
 	ERR(epoll_wait(ep, &out, 0, 0), EINVAL);
+}
+
+GT_CASE(epoll_edge_every_write, "epoll_ctl epoll_wait")
+{
+	/* Each write is a new edge on a still-readable pipe, eventfd and socket; draining is not needed. */
+	int ep = (int)OK(epoll_create1(0));
+	int p[2], sv[2];
+	OK(pipe(p));
+	OK(socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
+	int e = (int)OK(eventfd(0, EFD_NONBLOCK));
+	struct epoll_event ev = { .events = EPOLLIN | EPOLLET, .data.u32 = 1 };
+	OK(epoll_ctl(ep, EPOLL_CTL_ADD, p[0], &ev));
+	ev.data.u32 = 2;
+	OK(epoll_ctl(ep, EPOLL_CTL_ADD, sv[0], &ev));
+	ev.data.u32 = 3;
+	OK(epoll_ctl(ep, EPOLL_CTL_ADD, e, &ev));
+	struct epoll_event out[4];
+	uint64_t one = 1;
+	for (int round = 0; round < 3; round++) {
+		EQ(write(p[1], "x", 1), 1);
+		EQ(epoll_wait(ep, out, 4, 0), 1);
+		EQ(out[0].data.u32, 1);
+		EQ(write(sv[1], "y", 1), 1);
+		EQ(epoll_wait(ep, out, 4, 0), 1);
+		EQ(out[0].data.u32, 2);
+		EQ(write(e, &one, 8), 8);
+		EQ(epoll_wait(ep, out, 4, 0), 1);
+		EQ(out[0].data.u32, 3);
+		EQ(out[0].events, EPOLLIN);
+		EQ(epoll_wait(ep, out, 4, 0), 0);
+	}
+	/* The peer's shutdown is an edge too, with EPOLLRDHUP when asked for. */
+	ev = (struct epoll_event){ .events = EPOLLIN | EPOLLRDHUP | EPOLLET, .data.u32 = 4 };
+	OK(epoll_ctl(ep, EPOLL_CTL_MOD, sv[0], &ev));
+	EQ(epoll_wait(ep, out, 4, 0), 1);	/* MOD reports what holds now */
+	EQ(out[0].events, EPOLLIN);
+	EQ(epoll_wait(ep, out, 4, 0), 0);
+	OK(shutdown(sv[1], SHUT_WR));
+	EQ(epoll_wait(ep, out, 4, 0), 1);
+	EQ(out[0].data.u32, 4);
+	EQ(out[0].events, EPOLLIN | EPOLLRDHUP);
+}
+
+GT_CASE(epoll_edge_writable, "epoll_ctl epoll_wait")
+{
+	/* A writer's edge: reported once, again only after the full pipe is read. */
+	int ep = (int)OK(epoll_create1(0));
+	int p[2];
+	OK(pipe2(p, O_NONBLOCK));
+	struct epoll_event ev = { .events = EPOLLOUT | EPOLLET, .data.u32 = 9 };
+	OK(epoll_ctl(ep, EPOLL_CTL_ADD, p[1], &ev));
+	struct epoll_event out[2];
+	EQ(epoll_wait(ep, out, 2, 0), 1);
+	EQ(out[0].events, EPOLLOUT);
+	EQ(epoll_wait(ep, out, 2, 0), 0);
+	char buf[4096];
+	memset(buf, 'z', sizeof buf);
+	while (write(p[1], buf, sizeof buf) > 0)
+		;
+	EQ(errno, EAGAIN);
+	EQ(epoll_wait(ep, out, 2, 0), 0);
+	while (read(p[0], buf, sizeof buf) > 0)
+		;
+	EQ(epoll_wait(ep, out, 2, 0), 1);
+	EQ(out[0].events, EPOLLOUT);
+	/* The reader closing is an error edge. */
+	OK(close(p[0]));
+	EQ(epoll_wait(ep, out, 2, 0), 1);
+	EQ(out[0].events, EPOLLOUT | EPOLLERR);
+}
+
+GT_CASE(epoll_oneshot_rearm, "epoll_ctl epoll_wait")
+{
+	int ep = (int)OK(epoll_create1(0));
+	int p[2];
+	OK(pipe(p));
+	struct epoll_event ev = { .events = EPOLLIN | EPOLLONESHOT, .data.u32 = 5 };
+	OK(epoll_ctl(ep, EPOLL_CTL_ADD, p[0], &ev));
+	struct epoll_event out[2];
+	EQ(write(p[1], "a", 1), 1);
+	EQ(epoll_wait(ep, out, 2, 0), 1);
+	/* Disabled: neither the level nor a new write reports, yet the entry is there. */
+	EQ(epoll_wait(ep, out, 2, 0), 0);
+	EQ(write(p[1], "b", 1), 1);
+	EQ(epoll_wait(ep, out, 2, 0), 0);
+	ERR(epoll_ctl(ep, EPOLL_CTL_ADD, p[0], &ev), EEXIST);
+	ev.data.u32 = 6;
+	OK(epoll_ctl(ep, EPOLL_CTL_MOD, p[0], &ev));
+	EQ(epoll_wait(ep, out, 2, 0), 1);
+	EQ(out[0].data.u32, 6);
+	EQ(epoll_wait(ep, out, 2, 0), 0);
+}
+
+GT_CASE(epoll_level_round_robin, "epoll_wait")
+{
+	/* Level-triggered entries that reported go to the back: maxevents 1 takes turns. */
+	int ep = (int)OK(epoll_create1(0));
+	int a[2], b[2];
+	OK(pipe(a));
+	OK(pipe(b));
+	struct epoll_event ev = { .events = EPOLLIN, .data.u32 = 1 };
+	OK(epoll_ctl(ep, EPOLL_CTL_ADD, a[0], &ev));
+	ev.data.u32 = 2;
+	OK(epoll_ctl(ep, EPOLL_CTL_ADD, b[0], &ev));
+	EQ(write(a[1], "a", 1), 1);
+	EQ(write(b[1], "b", 1), 1);
+	struct epoll_event out;
+	EQ(epoll_wait(ep, &out, 1, 0), 1);
+	uint32_t first = out.data.u32;
+	EQ(epoll_wait(ep, &out, 1, 0), 1);
+	CHECK(out.data.u32 != first);
+	EQ(epoll_wait(ep, &out, 1, 0), 1);
+	EQ(out.data.u32, first);
+	/* Drained entries leave: only the other one reports. */
+	char c;
+	EQ(read(first == 1 ? a[0] : b[0], &c, 1), 1);
+	EQ(epoll_wait(ep, &out, 1, 0), 1);
+	CHECK(out.data.u32 != first);
+	EQ(epoll_wait(ep, &out, 1, 0), 1);
+	CHECK(out.data.u32 != first);
+}
+
+GT_CASE(epoll_nested, "epoll_ctl epoll_wait poll")
+{
+	int inner = (int)OK(epoll_create1(0)), outer = (int)OK(epoll_create1(0));
+	int p[2];
+	OK(pipe(p));
+	struct epoll_event ev = { .events = EPOLLIN, .data.u32 = 1 };
+	OK(epoll_ctl(inner, EPOLL_CTL_ADD, p[0], &ev));
+	ev = (struct epoll_event){ .events = EPOLLIN | EPOLLET, .data.u32 = 2 };
+	OK(epoll_ctl(outer, EPOLL_CTL_ADD, inner, &ev));
+	ERR(epoll_ctl(inner, EPOLL_CTL_ADD, outer, &ev), ELOOP);
+	struct pollfd pf = { inner, POLLIN | POLLOUT, 0 };
+	EQ(poll(&pf, 1, 0), 0);
+	struct epoll_event out[2];
+	EQ(epoll_wait(outer, out, 2, 0), 0);
+	EQ(write(p[1], "x", 1), 1);
+	EQ(poll(&pf, 1, 0), 1);
+	EQ(pf.revents, POLLIN);
+	EQ(epoll_wait(outer, out, 2, 0), 1);
+	EQ(out[0].data.u32, 2);
+	EQ(out[0].events, EPOLLIN);
+	EQ(epoll_wait(outer, out, 2, 0), 0);
+	/* A blocking wait on the outer one ends with a write from another process. */
+	pid_t pid = gt_fork();
+	if (pid == 0) {
+		gt_sleep_ms(20);
+		EQ(write(p[1], "y", 1), 1);
+		_exit(0);
+	}
+	EQ(epoll_wait(outer, out, 2, -1), 1);
+	EQ(out[0].data.u32, 2);
+	gt_wait_exit(pid, 0);
+	EQ(epoll_wait(inner, out, 2, 0), 1);
+	EQ(out[0].data.u32, 1);
+}
+
+GT_CASE(epoll_entry_outlives_descriptor, "epoll_ctl epoll_wait dup close")
+{
+	/* The entry belongs to the open file: closing one descriptor of it while a dup lives keeps it. */
+	int ep = (int)OK(epoll_create1(0));
+	int p[2];
+	OK(pipe(p));
+	int d = (int)OK(dup(p[0]));
+	struct epoll_event ev = { .events = EPOLLIN, .data.u32 = 42 };
+	OK(epoll_ctl(ep, EPOLL_CTL_ADD, p[0], &ev));
+	OK(close(p[0]));
+	EQ(write(p[1], "x", 1), 1);
+	struct epoll_event out[2];
+	EQ(epoll_wait(ep, out, 2, 0), 1);
+	EQ(out[0].data.u32, 42);
+	ERR(epoll_ctl(ep, EPOLL_CTL_DEL, p[0], NULL), EBADF);
+	ERR(epoll_ctl(ep, EPOLL_CTL_DEL, d, NULL), ENOENT);
+	/* The last descriptor going takes the entry with it. */
+	OK(close(d));
+	EQ(epoll_wait(ep, out, 2, 0), 0);
+}
+
+GT_CASE(epoll_timerfd_signalfd, "epoll_wait timerfd_create timerfd_settime signalfd4")
+{
+	int ep = (int)OK(epoll_create1(0));
+	int t = (int)OK(timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK));
+	sigset_t m;
+	sigemptyset(&m);
+	sigaddset(&m, SIGUSR1);
+	OK(sigprocmask(SIG_BLOCK, &m, NULL));
+	int s = (int)OK(signalfd(-1, &m, SFD_NONBLOCK));
+	struct epoll_event ev = { .events = EPOLLIN | EPOLLET, .data.u32 = 1 };
+	OK(epoll_ctl(ep, EPOLL_CTL_ADD, t, &ev));
+	ev.data.u32 = 2;
+	OK(epoll_ctl(ep, EPOLL_CTL_ADD, s, &ev));
+	struct epoll_event out[2];
+	EQ(epoll_wait(ep, out, 2, 0), 0);
+	struct itimerspec its = { { 0, 0 }, { 0, 1000000 } };
+	OK(timerfd_settime(t, 0, &its, NULL));
+	EQ(epoll_wait(ep, out, 2, -1), 1);
+	EQ(out[0].data.u32, 1);
+	EQ(epoll_wait(ep, out, 2, 0), 0);
+	OK(kill(getpid(), SIGUSR1));
+	EQ(epoll_wait(ep, out, 2, -1), 1);
+	EQ(out[0].data.u32, 2);
+	EQ(out[0].events, EPOLLIN);
+	struct signalfd_siginfo si;
+	EQ(read(s, &si, sizeof si), (ssize_t)sizeof si);
+	EQ(si.ssi_signo, SIGUSR1);
+	uint64_t n;
+	EQ(read(t, &n, 8), 8);
+	EQ(n, 1);
+	EQ(epoll_wait(ep, out, 2, 0), 0);
+}
+
+GT_CASE(epoll_pty_edges, "epoll_wait")
+{
+	int m = (int)OK(posix_openpt(O_RDWR | O_NOCTTY));
+	OK(grantpt(m));
+	OK(unlockpt(m));
+	int sl = (int)OK(open(ptsname(m), O_RDWR | O_NOCTTY));
+	int ep = (int)OK(epoll_create1(0));
+	struct epoll_event ev = { .events = EPOLLIN | EPOLLET, .data.u32 = 7 };
+	OK(epoll_ctl(ep, EPOLL_CTL_ADD, m, &ev));
+	struct epoll_event out[2];
+	EQ(epoll_wait(ep, out, 2, 0), 0);
+	EQ(write(sl, "a", 1), 1);
+	EQ(epoll_wait(ep, out, 2, -1), 1);
+	EQ(out[0].data.u32, 7);
+	char c;
+	EQ(read(m, &c, 1), 1);
+	EQ(c, 'a');
+	EQ(write(sl, "b", 1), 1);
+	EQ(epoll_wait(ep, out, 2, -1), 1);
+	EQ(out[0].events, EPOLLIN);
+	EQ(read(m, &c, 1), 1);
+	EQ(c, 'b');
+}
+
+GT_CASE(epoll_exclusive_without_waiters, "epoll_ctl epoll_wait")
+{
+	/* EPOLLEXCLUSIVE wakes one waiter or more; with nobody asleep, every instance sees the event. */
+	int e = (int)OK(eventfd(0, EFD_NONBLOCK));
+	int a = (int)OK(epoll_create1(0)), b = (int)OK(epoll_create1(0));
+	struct epoll_event ev = { .events = EPOLLIN | EPOLLEXCLUSIVE, .data.u32 = 1 };
+	OK(epoll_ctl(a, EPOLL_CTL_ADD, e, &ev));
+	OK(epoll_ctl(b, EPOLL_CTL_ADD, e, &ev));
+	ERR(epoll_ctl(a, EPOLL_CTL_MOD, e, &ev), EINVAL);
+	ev.events = EPOLLIN | EPOLLEXCLUSIVE | EPOLLONESHOT;
+	int c = (int)OK(epoll_create1(0));
+	ERR(epoll_ctl(c, EPOLL_CTL_ADD, e, &ev), EINVAL);
+	uint64_t one = 1;
+	EQ(write(e, &one, 8), 8);
+	struct epoll_event out;
+	EQ(epoll_wait(a, &out, 1, 0), 1);
+	EQ(epoll_wait(b, &out, 1, 0), 1);
 }
 
 GT_CASE(epoll_pwait_timeout, "epoll_pwait")

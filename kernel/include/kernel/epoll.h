@@ -1,10 +1,11 @@
 /*
- * epoll instances: interest lists of (descriptor, file) pairs polled
- * through the files' poll ops (kernel/poll.h), level- or edge-triggered,
- * with EPOLLONESHOT. An entry names its descriptor in the fd table of
- * whoever waits; it goes away when that descriptor no longer holds the
- * file (Linux drops it when the file's last reference goes, which the
- * file layer does not report to us).
+ * epoll instances, built as Linux's: each entry (file, descriptor) puts a
+ * wake callback on every wait queue its file's poll op registers; a wake
+ * queues the entry on the instance's ready list, and epoll_wait polls the
+ * entries on that list only. Level-triggered entries stay on the list while
+ * they report, edge-triggered ones report once per wake, one-shot ones once
+ * until EPOLL_CTL_MOD. An entry lives until EPOLL_CTL_DEL or until its file's
+ * last reference goes (not when one descriptor of it is closed), as on Linux.
  */
 #ifndef KERNEL_EPOLL_H
 #define KERNEL_EPOLL_H
@@ -20,16 +21,19 @@ bool file_is_epoll(const struct file *f);
 /*
  * epoll_ctl on @ep (an epoll file) for @tf, the file at @fd: 0, -EEXIST,
  * -ENOENT, -EPERM (a file without poll), -EINVAL (itself, bad
- * EPOLLEXCLUSIVE use). @ev is ignored for EPOLL_CTL_DEL.
+ * EPOLLEXCLUSIVE use), -ELOOP (nested epoll files in a loop or deeper than
+ * four). @ev is ignored for EPOLL_CTL_DEL.
  */
 int epoll_ctl_file(struct file *ep, int op, int fd, struct file *tf, const struct epoll_event *ev);
 
 /*
- * Wait for events on @ep with the descriptors of @fds: up to @max events
- * into @out; the count, 0 at @deadline_ns (0: none) or at once with
- * @no_wait, -EINTR on a signal.
+ * Wait for events on @ep: up to @max events into @out; the count, 0 at
+ * @deadline_ns (0: none) or at once with @no_wait, -EINTR on a signal.
  */
-int epoll_wait_file(struct file *ep, struct fdtable *fds, struct epoll_event *out, int max,
-		    uint64_t deadline_ns, bool no_wait);
+int epoll_wait_file(struct file *ep, struct epoll_event *out, int max, uint64_t deadline_ns,
+		    bool no_wait);
+
+/* The file layer, when @f's last reference goes (before its release op): drop its entries. */
+void epoll_file_release(struct file *f);
 
 #endif

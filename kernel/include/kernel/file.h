@@ -17,6 +17,7 @@
 
 struct file;
 struct poll_table;
+struct epitem;
 
 /*
  * How a kind of file is read and written. Regular files and directories get
@@ -56,6 +57,7 @@ struct file {
 	struct mutex pos_lock;
 	const struct file_ops *ops;
 	void *private_data;	/* for special files' ops */
+	struct epitem *epitems;	/* epoll entries watching this file (kernel/ipc/epoll.c owns them) */
 };
 
 /*

@@ -21,27 +21,18 @@
 
 struct file;
 
-/* Entries per chunk; chunks never move, so queued wait entries stay valid. */
+/* Entries per chunk of poll_loop's table (chunks never move, so queued wait entries stay valid). */
 #define POLL_CHUNK_ENTRIES 16
 
-struct poll_entry {
-	struct wait_entry w;
-	struct wait_queue *wq;
-	struct file *file;	/* referenced while the entry exists */
-};
-
-struct poll_chunk {
-	struct poll_chunk *next;
-	struct poll_entry e[POLL_CHUNK_ENTRIES];
-};
-
-/* Private to kernel/fs/poll.c; lives on the poller's stack. */
+/*
+ * What a file's poll op registers its wait queues with: poll_loop's table
+ * (entries that wake the polling task, gone when the call ends) or epoll's
+ * (wake callbacks that last as long as the epoll entry: the queue must
+ * stay valid until the file's last reference goes, or be released with
+ * wait_queue_release() before it is freed).
+ */
 struct poll_table {
-	struct poll_chunk first;
-	struct poll_chunk *last;
-	size_t n;		/* entries in use */
-	size_t cursor;		/* next entry expected in this scan */
-	int error;		/* -ENOMEM while registering */
+	void (*queue)(struct poll_table *pt, struct file *f, struct wait_queue *wq);
 };
 
 /* A file's poll op: register @wq (woken when @f's mask may change) with @pt (NULL: nothing). */

@@ -37,14 +37,20 @@ void inet_sock_put(struct inet_sock *sk)
 {
 	if (--sk->refs)
 		return;
+	wait_queue_release(&sk->wq);
 	pkt_queue_purge(&sk->rxq);
 	sk->destroy(sk);
 }
 
 void inet_wake(struct inet_sock *sk)
 {
+	inet_wake_key(sk, 0);
+}
+
+void inet_wake_key(struct inet_sock *sk, uint32_t events)
+{
 	__atomic_add_fetch(&sk->wake_seq, 1, __ATOMIC_RELEASE);
-	wait_wake_all(&sk->wq);
+	wait_wake_all_key(&sk->wq, events);
 }
 
 int inet_wait(struct inet_sock *sk, uint64_t deadline_ns)

@@ -115,6 +115,8 @@ void inet_sock_put(struct inet_sock *sk);
 
 /* Something about @sk changed: sleepers and pollers look again. */
 void inet_wake(struct inet_sock *sk);
+/* The same when only @events (POLL*) may have become true: epoll entries interested in none of them stay quiet. */
+void inet_wake_key(struct inet_sock *sk, uint32_t events);
 /*
  * With the stack lock held: sleep until inet_wake(@sk), a signal
  * (-ERESTARTSYS) or @deadline_ns (0: none; -ETIMEDOUT). The lock is dropped

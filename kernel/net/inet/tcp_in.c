@@ -1,5 +1,6 @@
 /* TCP input: segment parsing, LISTEN/SYN-SENT/TIME-WAIT handling and RFC 9293's segment-arrives processing (with RFC 5961 and RFC 7323 checks). */
 #include <abi/errno.h>
+#include <abi/poll.h>
 #include <frame/string.h>
 #include <kernel/random.h>
 #include "proto.h"
@@ -494,7 +495,7 @@ static int ack_input(struct tcp_sock *tp, const struct tcp_seg *s)
 			tp->cwnd = CWND_MAX;
 	}
 	tcp_rearm_rto(tp);
-	inet_wake(sk);
+	inet_wake_key(sk, POLLOUT | POLLWRNORM | POLLWRBAND);
 	if (fin_acked) {
 		switch (sk->state) {
 		case TCP_FIN_WAIT1:
@@ -680,7 +681,7 @@ static bool data_input(struct tcp_sock *tp, struct pkt *p, const struct tcp_seg 
 		bool had_ofo = tp->ofo.head != NULL;
 		if (deliver_in_order(tp, data, len, fin))
 			return true;
-		inet_wake(sk);
+		inet_wake_key(sk, POLLIN | POLLRDNORM);
 		if (had_ofo || tp->ofo.head)
 			tp->ack_now = true;
 		else if (tp->rcv_nxt - tp->last_ack_sent >= 2 * tp->rcv_mss)
