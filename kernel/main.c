@@ -115,10 +115,12 @@ void kernel_main(void)
 	devices_init();
 	page_cache_init();
 	/* Disks before the root: root= may name one, and devtmpfs gets their nodes. */
+	/* The stack before the devices: virtio-net's interfaces register with it. */
+	inet_init();
 	virtio_blk_register();
+	virtio_net_register();
 	virtio_pci_probe_all();
 	procfs_init();
-	inet_init();
 	tty_console_init();
 	proc_tty_init();
 	ktime_init();

@@ -28,7 +28,7 @@ GUEST_EVAL := $(GUEST_SRC)/tools/evaluate --cases $(GUEST_CASES) --sessions $(GU
 # init.sh loads them (on Cadre, insmod fails quietly: the drivers are built in).
 GUEST_LINUX_VERSION = $(patsubst vmlinuz-%,%,$(notdir $(GUEST_LINUX_BZIMAGE)))
 GUEST_MODULES := virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci \
-	virtio_blk crc16 mbcache jbd2 crc32c_generic ext4
+	virtio_blk crc16 mbcache jbd2 crc32c_generic ext4 failover net_failover virtio_net
 # Disks of a run, fresh each time (cases write to them): vda a 16 MiB scratch disk.
 guest_disks = rm -f $(1)-vda.img && truncate -s 16M $(1)-vda.img
 
@@ -55,7 +55,14 @@ $(GUEST_KHDR):
 $(GUEST_CASES): $(GUEST_BINS)
 	@set -e; for b in $(GUEST_BINS); do $$b --list; done >$@.tmp && mv $@.tmp $@
 
-$(GUEST_INITRD): $(GUEST_BINS) $(GUEST_SRC)/init.sh $(GUEST_SESSIONS) kit/mkcpio
+# The host-to-guest network test's guest side (test/vnet) rides in the same initramfs.
+GUEST_VNET_SERVER := $(GUEST_OUT)/vnet_server
+$(GUEST_VNET_SERVER): test/vnet/vnet_server.c
+	@mkdir -p $(@D)
+	gcc $(GUEST_CFLAGS) -o $@ $<
+
+$(GUEST_INITRD): $(GUEST_BINS) $(GUEST_SRC)/init.sh $(GUEST_SESSIONS) kit/mkcpio \
+		$(GUEST_VNET_SERVER) test/vnet/vnet.sh
 	@rm -rf $(GUEST_OUT)/root && mkdir -p $(GUEST_OUT)/root
 	@cd $(GUEST_OUT)/root && mkdir -p bin sbin usr/bin usr/sbin dev proc sys tmp root etc tests sessions
 	@cp /bin/busybox $(GUEST_OUT)/root/bin/busybox
@@ -65,6 +72,8 @@ $(GUEST_INITRD): $(GUEST_BINS) $(GUEST_SRC)/init.sh $(GUEST_SESSIONS) kit/mkcpio
 	@for v in $(GUEST_VARIANTS); do mkdir -p $(GUEST_OUT)/root/tests/$$v && \
 		cp $(addprefix $(GUEST_OUT)/$$v/,$(GUEST_AREAS)) $(GUEST_OUT)/root/tests/$$v/; done
 	@cp $(GUEST_SESSIONS) $(GUEST_OUT)/root/sessions/
+	@cp $(GUEST_VNET_SERVER) $(GUEST_OUT)/root/tests/vnet_server
+	@cp test/vnet/vnet.sh $(GUEST_OUT)/root/vnet.sh
 	@mkdir -p $(GUEST_OUT)/root/lib/modules
 	@for m in $(GUEST_MODULES); do \
 		f=$$(find /lib/modules/$(GUEST_LINUX_VERSION)/kernel -name "$$m.ko" 2>/dev/null | head -n 1); \

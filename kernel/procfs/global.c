@@ -1,4 +1,4 @@
-/* Text of the system-wide procfs files: meminfo, cpuinfo, uptime, loadavg, stat, filesystems, version, cmdline, sys/. */
+/* Text of the system-wide procfs files: meminfo, cpuinfo, uptime, loadavg, stat, filesystems, version, cmdline, sys/, net/. */
 #include <frame/boot.h>
 #include <frame/clock.h>
 #include <frame/errno.h>
@@ -8,11 +8,17 @@
 #include <frame/string.h>
 #include <frame/sched.h>
 #include <frame/task.h>
+#include <kernel/inet.h>
 #include <kernel/page_cache.h>
 #include <kernel/proc.h>
 #include <kernel/utsname.h>
 
 #include "procfs_internal.h"
+
+static void put_sbuf(void *ctx, const char *s, size_t n)
+{
+	sbuf_putn(ctx, s, n);
+}
 
 /* Frame ticks (CLOCK_TICK_HZ) to the USER_HZ clock ticks /proc reports. */
 static uint64_t to_user_hz(uint64_t ticks)
@@ -176,6 +182,16 @@ int procfs_gen_global(enum pkind kind, struct sbuf *b)
 	case K_SYS_FILE_MAX:
 		sbuf_printf(b, "9223372036854775807\n");
 		return 0;
+	case K_NET_ARP:
+		return inet_proc_net("arp", put_sbuf, b);
+	case K_NET_DEV:
+		return inet_proc_net("dev", put_sbuf, b);
+	case K_NET_ROUTE:
+		return inet_proc_net("route", put_sbuf, b);
+	case K_NET_TCP:
+		return inet_proc_net("tcp", put_sbuf, b);
+	case K_NET_UDP:
+		return inet_proc_net("udp", put_sbuf, b);
 	default:
 		return -EISDIR;
 	}

@@ -52,6 +52,15 @@ static const struct pentry root_entries[] = {
 	{ "cmdline", K_CMDLINE, S_IFREG | 0444 },
 	{ "slabinfo", K_SLABINFO, S_IFREG | 0400 },
 	{ "sys", K_SYS, S_IFDIR | 0555 },
+	{ "net", K_NET, S_IFDIR | 0555 },
+};
+/* The IPv4 stack's tables (kernel/net/inet/proc_net.c writes them). */
+static const struct pentry net_entries[] = {
+	{ "arp", K_NET_ARP, S_IFREG | 0444 },
+	{ "dev", K_NET_DEV, S_IFREG | 0444 },
+	{ "route", K_NET_ROUTE, S_IFREG | 0444 },
+	{ "tcp", K_NET_TCP, S_IFREG | 0444 },
+	{ "udp", K_NET_UDP, S_IFREG | 0444 },
 };
 static const struct pentry sys_entries[] = {
 	{ "fs", K_SYS_FS, S_IFDIR | 0555 },
@@ -100,6 +109,7 @@ static bool dir_table(enum pkind kind, struct dir_table *t)
 	case K_SYS: *t = (struct dir_table){ sys_entries, ARRAY_SIZE(sys_entries), K_ROOT }; return true;
 	case K_SYS_KERNEL: *t = (struct dir_table){ sys_kernel_entries, ARRAY_SIZE(sys_kernel_entries), K_SYS }; return true;
 	case K_SYS_FS: *t = (struct dir_table){ sys_fs_entries, ARRAY_SIZE(sys_fs_entries), K_SYS }; return true;
+	case K_NET: *t = (struct dir_table){ net_entries, ARRAY_SIZE(net_entries), K_ROOT }; return true;
 	case K_PID_DIR: *t = (struct dir_table){ pid_entries, ARRAY_SIZE(pid_entries), K_ROOT }; return true;
 	case K_PID_FD: *t = (struct dir_table){ NULL, 0, K_PID_DIR }; return true;
 	default: return false;

@@ -14,6 +14,10 @@ if [ -f /lib/modules/order ]; then
 		[ -f /lib/modules/$m.ko ] && insmod /lib/modules/$m.ko 2>/dev/null
 	done
 fi
+# vnet=N on the command line: the host-to-guest network test (test/vnet/run) instead of the suite.
+if [ -n "${vnet:-}" ]; then
+	exec sh /vnet.sh
+fi
 # The disk's node appears once its driver probed it.
 i=0
 while [ ! -b /dev/vda ] && [ $i -lt 100 ]; do

@@ -659,3 +659,45 @@ GT_CASE(inet_ifreq_ioctls, "ioctl")
 	ERR(ioctl(s, SIOCGIFFLAGS, GT_BADPTR), EFAULT);
 	close(s);
 }
+
+GT_CASE(inet_proc_net_tables, "socket bind listen connect")
+{
+	/* /proc/net in Linux's layout, as netstat, route and ifconfig read it. */
+	lo_up();
+	static char buf[1 << 18];
+	int port;
+	int l = listener(2, &port);
+	int s;
+	int c = connected_pair(&s);
+	struct sockaddr_in ca;
+	socklen_t len = sizeof(ca);
+	OK(getsockname(c, SA(&ca), &len));
+	gt_read_file("/proc/net/tcp", buf, sizeof buf);
+	CHECK(strncmp(buf, "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt"
+		      "   uid  timeout inode", 88) == 0);
+	char want[80];
+	snprintf(want, sizeof want, ": 0100007F:%04X 00000000:0000 0A ", port);
+	CHECK(strstr(buf, want) != NULL);
+	snprintf(want, sizeof want, ": 0100007F:%04X 0100007F:", ntohs(ca.sin_port));
+	char *line = strstr(buf, want);
+	CHECK(line != NULL);
+	CHECK(strncmp(line + strlen(want) + 4, " 01 ", 4) == 0);	/* ESTABLISHED */
+	int u = (int)OK(socket(AF_INET, SOCK_DGRAM, 0));
+	struct sockaddr_in ua = sin_of("127.0.0.1", 0);
+	OK(bind(u, SA(&ua), sizeof(ua)));
+	len = sizeof(ua);
+	OK(getsockname(u, SA(&ua), &len));
+	gt_read_file("/proc/net/udp", buf, sizeof buf);
+	CHECK(strncmp(buf, "   sl  local_address rem_address   st tx_queue rx_queue", 55) == 0);
+	snprintf(want, sizeof want, ": 0100007F:%04X 00000000:0000 07 ", ntohs(ua.sin_port));
+	CHECK(strstr(buf, want) != NULL);
+	gt_read_file("/proc/net/dev", buf, sizeof buf);
+	CHECK(strncmp(buf, "Inter-|   Receive", 17) == 0);
+	CHECK(strstr(buf, "\n    lo:") != NULL);
+	gt_read_file("/proc/net/route", buf, sizeof buf);
+	CHECK(strncmp(buf, "Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT", 68) == 0);
+	close(u);
+	close(c);
+	close(s);
+	close(l);
+}

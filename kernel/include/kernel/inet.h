@@ -14,6 +14,9 @@
 /* Start the stack: the loopback device (down, as Linux boots it). 0 or -errno. */
 int inet_init(void);
 
+/* Offer virtio-net devices Ethernet interfaces eth0, eth1... (after inet_init, before virtio_pci_probe_all). */
+int virtio_net_register(void);
+
 /*
  * socket(AF_INET, @type, @protocol): SOCK_STREAM (TCP), SOCK_DGRAM (UDP),
  * SOCK_RAW (any protocol but 0 and IPPROTO_RAW needs root: -EPERM).
@@ -30,5 +33,11 @@ const struct sock_ops *inet_sock_ops_of(const struct file *f);
  * requests. @arg is the user address; @c decides who may change things.
  */
 long inet_dev_ioctl(const struct cred *c, unsigned cmd, unsigned long arg);
+
+/*
+ * The text of /proc/net/@name ("arp", "dev", "route", "tcp", "udp"), in
+ * Linux's layout, given to @put in pieces. 0 or -ENOENT (no such table).
+ */
+int inet_proc_net(const char *name, void (*put)(void *ctx, const char *s, size_t n), void *ctx);
 
 #endif
