@@ -1,6 +1,7 @@
 /* The socket calls every family answers, dispatched to the family whose file it is (AF_UNIX, AF_INET, AF_NETLINK, AF_PACKET). */
 #include <frame/errno.h>
 #include <kernel/inet.h>
+#include <kernel/netlink.h>
 #include <kernel/socket.h>
 
 extern const struct file_ops unix_file_ops;
@@ -9,7 +10,8 @@ const struct sock_ops *sock_ops_of(const struct file *f)
 {
 	if (f->ops == &unix_file_ops)
 		return &unix_sock_ops;
-	return inet_sock_ops_of(f);
+	const struct sock_ops *ops = inet_sock_ops_of(f);
+	return ops ? ops : netlink_sock_ops_of(f);
 }
 
 bool file_is_socket(const struct file *f)

@@ -4,6 +4,7 @@
 #include <frame/vm_io.h>
 #include <abi/fcntl.h>
 #include <kernel/inet.h>
+#include <kernel/netlink.h>
 #include <kernel/socket.h>
 #include "../ipc/fd_user.h"
 #include <kernel/syscalls.h>
@@ -75,7 +76,7 @@ static int check_socket_args(int family, int type, int protocol, int *base, uint
 		return -EAFNOSUPPORT;
 	if (*base >= SOCK_TYPE_MAX)
 		return -EINVAL;
-	if (family == AF_INET && !pair)
+	if ((family == AF_INET || family == AF_NETLINK) && !pair)
 		return 0;
 	if (family != AF_UNIX)
 		return pair && family_without_pairs(family) ? -EOPNOTSUPP : -EAFNOSUPPORT;
@@ -98,6 +99,8 @@ int64_t sys_socket(int family, int type, int protocol)
 	struct file *f;
 	if (family == AF_INET)
 		err = inet_create(fdu_cred(), base, protocol, flags & SOCK_NONBLOCK, &f);
+	else if (family == AF_NETLINK)
+		err = netlink_create(fdu_cred(), base, protocol, flags & SOCK_NONBLOCK, &f);
 	else
 		err = unix_create(fdu_cred(), base, flags & SOCK_NONBLOCK, &f);
 	if (err)

@@ -6,6 +6,7 @@
 #include <abi/termios.h>
 #include <frame/vm_io.h>
 #include <kernel/anon_inode.h>
+#include <kernel/inet.h>
 #include <kernel/poll.h>
 #include <kernel/proc.h>
 #include "unix_internal.h"
@@ -632,8 +633,12 @@ static unsigned uf_poll(struct file *f, struct poll_table *pt)
 static long uf_ioctl(struct file *f, unsigned cmd, unsigned long arg)
 {
 	struct unix_sock *s = sk(f);
-	if (cmd != FIONREAD)
-		return -ENOTTY;
+	if (cmd != FIONREAD) {
+		/* Any socket answers the interface ioctls (musl's if_nametoindex asks an AF_UNIX one). */
+		static const struct cred root;
+		struct process *p = process_current();
+		return inet_dev_ioctl(p ? &p->cred : &root, cmd, arg);
+	}
 	mutex_lock(&unix_lock);
 	uint32_t n;
 	if (s->state == US_LISTENING)

@@ -1,5 +1,5 @@
 #!/bin/sh
-# Guest side of the host-to-guest test (test/vnet/run), run by /init when the command line has vnet=N: eth0 configured with busybox, httpd and an echo server for the host, then the network tables.
+# Guest side of the host-to-guest test (test/vnet/run), run by /init when the command line has vnet=N: eth0 configured with busybox, httpd and an echo server for the host, then the network tables (ifconfig, route, ip, netstat, /proc/net/dev).
 ok=1
 fail() { echo "VNET-FAIL $*"; ok=0; }
 ifconfig eth0 10.0.2.15 netmask 255.255.255.0 up || fail ifconfig
@@ -10,6 +10,10 @@ echo "VNET-IFCONFIG-END"
 echo "VNET-ROUTE-BEGIN"
 route -n
 echo "VNET-ROUTE-END"
+echo "VNET-IP-BEGIN"
+ip -4 addr show dev eth0
+ip route show
+echo "VNET-IP-END"
 mkdir -p /tmp/www
 echo "<html>served by the guest</html>" >/tmp/www/index.html
 httpd -p 8080 -h /tmp/www || fail httpd

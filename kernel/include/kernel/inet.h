@@ -40,4 +40,16 @@ long inet_dev_ioctl(const struct cred *c, unsigned cmd, unsigned long arg);
  */
 int inet_proc_net(const char *name, void (*put)(void *ctx, const char *s, size_t n), void *ctx);
 
+/*
+ * rtnetlink (NETLINK_ROUTE): handle the requests in @req (@len bytes of
+ * nlmsghdr-framed messages) from netlink port @pid; @privileged may change
+ * interfaces, addresses and routes (else -EPERM). Each reply datagram
+ * (dumps in pieces of at most a page, then NLMSG_DONE; errors and
+ * NLM_F_ACK acknowledgements as NLMSG_ERROR) goes to @reply(@ctx, ...),
+ * called without the stack lock. 0, or -errno when nothing could be
+ * answered (-EINVAL for a malformed first header).
+ */
+int inet_rtnl_request(const void *req, size_t len, uint32_t pid, bool privileged,
+		      int (*reply)(void *ctx, const void *data, size_t len), void *ctx);
+
 #endif
