@@ -41,26 +41,48 @@ KTEST(clock_counter_frequency_plausible)
 	KEXPECT(hz <= 10000000000ull);
 }
 
-/* The calibrated clock must agree with an independent reference over 20 ms: the HPET, else the PIT. */
-KTEST(clock_agrees_with_reference_timer)
+/*
+ * The calibrated clock must agree with an independent reference over 20 ms:
+ * the HPET, else the PIT. A loaded host can stall QEMU between two samples
+ * and stretch one measurement, never shrink it; so each comparison gets up
+ * to five tries, and a clock that runs wrong fails all of them.
+ */
+#define REFERENCE_TRIES 5
+
+static bool hpet_agrees(void)
 {
-	if (hpet_present()) {
-		uint64_t h0 = hpet_counter(), c0 = clock_monotonic_ns();
-		clock_delay_ns(20 * NSEC_PER_MSEC);
-		uint64_t h1 = hpet_counter(), c1 = clock_monotonic_ns();
-		uint64_t ref_ns = (h1 - h0) * NSEC_PER_SEC / hpet_hz();
-		uint64_t ns = c1 - c0;
-		/* 2 % leaves room for TCG's slow MMIO reads between the two samples. */
-		KEXPECT(ns * 100 >= ref_ns * 98);
-		KEXPECT(ns * 100 <= ref_ns * 102);
-	}
+	uint64_t h0 = hpet_counter(), c0 = clock_monotonic_ns();
+	clock_delay_ns(20 * NSEC_PER_MSEC);
+	uint64_t h1 = hpet_counter(), c1 = clock_monotonic_ns();
+	uint64_t ref_ns = (h1 - h0) * NSEC_PER_SEC / hpet_hz();
+	uint64_t ns = c1 - c0;
+	/* 2 % leaves room for TCG's slow MMIO reads between the two samples. */
+	return ns * 100 >= ref_ns * 98 && ns * 100 <= ref_ns * 102;
+}
+
+/* The clock's view of 20 ms of the PIT: -1 too short (never the host's doing), 1 too long, 0 right. */
+static int pit_agrees(void)
+{
 	unsigned long f = irq_save();
 	uint64_t c0 = clock_monotonic_ns();
 	pit_wait_us(20000);
 	uint64_t ns = clock_monotonic_ns() - c0;
 	irq_restore(f);
-	KEXPECT(ns >= 19 * NSEC_PER_MSEC);
-	KEXPECT(ns <= 40 * NSEC_PER_MSEC);
+	return ns < 19 * NSEC_PER_MSEC ? -1 : ns > 40 * NSEC_PER_MSEC ? 1 : 0;
+}
+
+KTEST(clock_agrees_with_reference_timer)
+{
+	if (hpet_present()) {
+		bool ok = false;
+		for (int i = 0; i < REFERENCE_TRIES && !ok; i++)
+			ok = hpet_agrees();
+		KEXPECT(ok);
+	}
+	int r = 1;
+	for (int i = 0; i < REFERENCE_TRIES && r > 0; i++)
+		r = pit_agrees();
+	KEXPECT_EQ(r, 0);
 }
 
 struct fire_log {
