@@ -39,7 +39,11 @@ static unsigned prot_of(uint32_t flags)
 	       (flags & PF_X ? PROT_EXEC : 0);
 }
 
-/* A PT_LOAD segment is mappable if it stays in the file and in user space. */
+/*
+ * A PT_LOAD segment is mappable if it stays in the file and, for ET_EXEC, in
+ * user space; an ET_DYN file's addresses are checked once it is placed
+ * (exec_plan_place()).
+ */
 static int add_segment(struct exec_plan *plan, const struct elf64_phdr *ph, uint64_t size)
 {
 	if (ph->p_memsz == 0)
@@ -48,13 +52,19 @@ static int add_segment(struct exec_plan *plan, const struct elf64_phdr *ph, uint
 	    ph->p_offset > size || ph->p_filesz > size - ph->p_offset ||
 	    (ph->p_vaddr & PAGE_OFFSET_MASK) != (ph->p_offset & PAGE_OFFSET_MASK))
 		return -ENOEXEC;
-	uint64_t start = ph->p_vaddr + plan->bias;
-	if (start < ph->p_vaddr || start < PAGE_SIZE || start >= EXEC_USER_END ||
-	    ph->p_memsz > EXEC_USER_END - start)
+	uint64_t start = ph->p_vaddr;
+	if (start >= EXEC_USER_END || ph->p_memsz > EXEC_USER_END - start ||
+	    (!plan->pie && start < PAGE_SIZE))
 		return -ENOEXEC;
 	/* Segments must come in address order and not share a page's bytes. */
 	if (plan->nseg && start < plan->seg[plan->nseg - 1].vaddr + plan->seg[plan->nseg - 1].memsz)
 		return -ENOEXEC;
+	if (plan->nseg == 0)
+		plan->lo = ALIGN_DOWN(start, PAGE_SIZE);
+	/* p_align: a power of two, for where an ET_DYN file may be placed. */
+	if (ph->p_align > plan->align && (ph->p_align & (ph->p_align - 1)) == 0 &&
+	    ph->p_align <= EXEC_MAX_ALIGN)
+		plan->align = ph->p_align;
 	plan->seg[plan->nseg++] = (struct exec_segment){
 		.vaddr = start,
 		.offset = ph->p_offset,
@@ -90,7 +100,8 @@ static int plan_segments(exec_read_fn read, void *file, uint64_t size,
 	int err = 0;
 
 	plan->pie = hdr->e_type == ET_DYN;
-	plan->bias = plan->pie ? EXEC_PIE_BASE : 0;
+	plan->bias = 0;
+	plan->align = PAGE_SIZE;
 	plan->phnum = hdr->e_phnum;
 	plan->phentsize = hdr->e_phentsize;
 	for (unsigned i = 0; i < hdr->e_phnum; i++) {
@@ -112,7 +123,7 @@ static int plan_segments(exec_read_fn read, void *file, uint64_t size,
 		return -ENOEXEC;
 
 	/* The entry point must be inside an executable segment. */
-	uint64_t entry = hdr->e_entry + plan->bias;
+	uint64_t entry = hdr->e_entry;
 	bool entry_ok = false;
 	for (size_t i = 0; i < plan->nseg; i++) {
 		const struct exec_segment *s = &plan->seg[i];
@@ -154,4 +165,25 @@ int exec_plan_elf(exec_read_fn read, void *file, uint64_t size, struct exec_plan
 		err = plan_segments(read, file, size, &h, ph, plan);
 	kfree(ph);
 	return err;
+}
+
+int exec_plan_place(struct exec_plan *plan, vaddr_t bias)
+{
+	if (!plan->pie)
+		return bias ? -EINVAL : 0;
+	if ((bias & PAGE_OFFSET_MASK) || plan->bias)
+		return -EINVAL;
+	/* Every address of the file moves by @bias and must stay in user space. */
+	if (bias + plan->lo < bias || plan->lo + bias < PAGE_SIZE ||
+	    plan->end + bias < plan->end || plan->end + bias > EXEC_USER_END)
+		return -ENOEXEC;
+	for (size_t i = 0; i < plan->nseg; i++)
+		plan->seg[i].vaddr += bias;
+	plan->entry += bias;
+	if (plan->phdr)	/* never 0 when found: the ELF header comes first */
+		plan->phdr += bias;
+	plan->lo += bias;
+	plan->end += bias;
+	plan->bias = bias;
+	return 0;
 }

@@ -63,6 +63,9 @@ static struct tmpfs_node *node_new(struct tmpfs_sb *fs, uint32_t mode)
 	if (S_ISDIR(mode)) {
 		n->inode.nlink = 2;
 		n->next_cookie = 2;
+		/* shmem counts "." and ".." in its nominal 20 bytes per entry; ramfs counts nothing. */
+		if (fs->sb.magic == TMPFS_MAGIC)
+			n->inode.size = 40;
 		n->parent = &n->inode;
 	}
 	spin_lock(&fs->all_lock);

@@ -13,15 +13,23 @@ static int mm_fault_hook(struct vm_space *space, const struct vm_fault *fault, v
 	return mm_handle_fault(arg, fault->addr, fault->access);
 }
 
-/* Linux's mmap_base: below the stack's limit with a gap, at least 128 MiB below the top. */
-static vaddr_t mmap_base_for(uint64_t stack_limit)
+/*
+ * Linux's mmap_base: below the stack's limit plus @pad (the guard gap and
+ * how far the stack top may be randomised), clamped to [128 MiB, 5/6 of
+ * user space], and @rnd lower still.
+ */
+static vaddr_t mmap_base_for(uint64_t stack_limit, uint64_t pad, uint64_t rnd)
 {
 	uint64_t gap = stack_limit;
+	if (gap + pad > gap)
+		gap += pad;
 	if (gap < MiB(128))
 		gap = MiB(128);
 	if (gap > MM_USER_END / 6 * 5)
 		gap = MM_USER_END / 6 * 5;
-	return ALIGN_DOWN(MM_USER_END - gap - MM_STACK_GUARD_GAP, PAGE_SIZE);
+	if (rnd > MM_USER_END - gap - MM_MMAP_MIN_ADDR)
+		rnd = 0;
+	return ALIGN_DOWN(MM_USER_END - gap - rnd, PAGE_SIZE);
 }
 
 struct mm *mm_create(void)
@@ -40,7 +48,7 @@ struct mm *mm_create(void)
 	mm->lim.as = MM_RLIM_INFINITY;
 	mm->lim.data = MM_RLIM_INFINITY;
 	mm->lim.stack = MM_DEFAULT_STACK_LIMIT;
-	mm->mmap_base = mmap_base_for(mm->lim.stack);
+	mm->mmap_base = mmap_base_for(mm->lim.stack, MM_STACK_GUARD_GAP, 0);
 	mm->stack_top = MM_USER_END;
 	vm_space_set_fault_handler(mm->space, mm_fault_hook, mm);
 	return mm;
@@ -89,9 +97,9 @@ void mm_set_limits(struct mm *mm, const struct mm_limits *limits)
 }
 
 /* Called at exec, once the limits are the new program's. */
-void mm_reset_mmap_base(struct mm *mm)
+void mm_reset_mmap_base(struct mm *mm, uint64_t stack_rnd_max, uint64_t rnd)
 {
-	mm->mmap_base = mmap_base_for(mm->lim.stack);
+	mm->mmap_base = mmap_base_for(mm->lim.stack, MM_STACK_GUARD_GAP + stack_rnd_max, rnd);
 }
 
 unsigned mm_vm_prot(unsigned prot)

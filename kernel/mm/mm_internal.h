@@ -119,8 +119,8 @@ int mm_map_area(struct mm *mm, vaddr_t start, vaddr_t end, unsigned prot, unsign
 /* mm_handle_fault() with mm->lock held. */
 int mm_fault_locked(struct mm *mm, vaddr_t addr, unsigned access);
 
-/* exec: place mmaps below the new stack limit (Linux's mmap_base). */
-void mm_reset_mmap_base(struct mm *mm);
+/* exec: place mmaps below the new stack limit, the stack's random range and @rnd more (Linux's mmap_base). */
+void mm_reset_mmap_base(struct mm *mm, uint64_t stack_rnd_max, uint64_t rnd);
 
 /* Page-size rounding that reports overflow as 0. */
 static inline uint64_t mm_page_align(uint64_t len)

@@ -6,6 +6,7 @@
 #include <abi/auxv.h>
 #include <abi/errno.h>
 #include <abi/fcntl.h>
+#include <abi/prctl.h>
 #include <abi/stat.h>
 #include <frame/heap.h>
 #include <frame/string.h>
@@ -14,6 +15,8 @@
 #include <kernel/exec.h>
 #include <kernel/fdtable.h>
 #include <kernel/file.h>
+#include <kernel/file_map.h>
+#include <kernel/ktime.h>
 #include <kernel/mm.h>
 #include <kernel/proc.h>
 #include <kernel/random.h>
@@ -139,6 +142,71 @@ static int parse_script(struct file *f, const char *path, const char *const *arg
 	return 0;
 }
 
+/*
+ * Linux's address-space randomisation on x86_64: 28 bits of pages for the
+ * mmap base and the PIE load address, 22 bits of pages (16 GiB) for the
+ * stack top, the break within 32 MiB above the program. personality(2)'s
+ * ADDR_NO_RANDOMIZE turns it off, as setarch -R does.
+ */
+#define MMAP_RND_PAGES (1UL << 28)
+#define STACK_RND_PAGES (1UL << 22)
+#define BRK_RND_PAGES (MiB(32) / PAGE_SIZE)
+
+static uint64_t random_pages(bool randomize, uint64_t npages)
+{
+	return randomize ? (random_u64() % npages) * PAGE_SIZE : 0;
+}
+
+static bool randomizing(struct process *p)
+{
+	proc_tree_lock();
+	uint32_t persona = proc_misc_peek(p).personality;
+	proc_tree_unlock();
+	return !(persona & ADDR_NO_RANDOMIZE);
+}
+
+/*
+ * Map the program interpreter @path (PT_INTERP) into @mm where mmap(NULL)
+ * would put it, as Linux does: just below the (randomised) mmap base.
+ * Returns 0 with its load bias (AT_BASE) and entry point, -ELIBBAD if it is
+ * not an x86_64 ELF file, or the error of opening or mapping it.
+ */
+static int load_interp(struct process *p, struct mm *mm, const char *path,
+		       vaddr_t *base, vaddr_t *entry)
+{
+	struct file *f;
+	int err = open_exec(p, NULL, path, LOOKUP_FOLLOW, &f);
+	if (err)
+		return err;
+	struct exec_plan *plan = kmalloc(sizeof(*plan));
+	if (!plan) {
+		file_put(f);
+		return -ENOMEM;
+	}
+	err = exec_plan_elf(exec_read, f, f->path.inode->size, plan);
+	if (err == -ENOEXEC)
+		err = -ELIBBAD;
+	if (!err && plan->pie) {
+		vaddr_t at;
+		err = mm_find_exec_range(mm, ALIGN_UP(plan->end, PAGE_SIZE) - plan->lo, plan->align, &at);
+		if (!err)
+			err = exec_plan_place(plan, at - plan->lo);
+	}
+	if (!err) {
+		struct mm_object *obj = file_mm_object(f);
+		err = obj ? mm_map_elf_segments(mm, plan, obj) : -ENOMEM;
+		if (obj)
+			mm_object_put(obj);
+	}
+	if (!err) {
+		*base = plan->bias;
+		*entry = plan->entry;
+	}
+	kfree(plan);
+	file_put(f);
+	return err;
+}
+
 /* Build the new address space and initial registers; nothing of the caller is touched. */
 static int load_program(struct process *p, struct file *f, const char *path,
 			const char *const *argv, const char *const *envp,
@@ -147,8 +215,15 @@ static int load_program(struct process *p, struct file *f, const char *path,
 	int err = exec_plan_elf(exec_read, f, f->path.inode->size, plan);
 	if (err)
 		return err;
-	if (plan->interp[0])
-		return -ENOEXEC;	/* dynamically linked: no program interpreter support yet */
+	bool randomize = randomizing(p);
+	if (plan->pie && plan->interp[0]) {
+		/* A PIE: Linux's ELF_ET_DYN_BASE plus the mmap randomisation, at the segments' alignment. */
+		vaddr_t base = ALIGN_DOWN(EXEC_PIE_BASE + random_pages(randomize, MMAP_RND_PAGES),
+					  plan->align);
+		err = exec_plan_place(plan, base - plan->lo);
+		if (err)
+			return err;
+	}
 
 	struct mm *mm = mm_create();
 	if (!mm)
@@ -159,13 +234,40 @@ static int load_program(struct process *p, struct file *f, const char *path,
 		.stack = p->rlim[RLIMIT_STACK].rlim_cur,
 	};
 	mm_set_limits(mm, &limits);
-	struct mm_object *obj = exec_file_object(f);
+	struct mm_exec_layout layout = {
+		.stack_top = MM_USER_END - random_pages(randomize, STACK_RND_PAGES),
+		.stack_rnd_max = randomize ? STACK_RND_PAGES * PAGE_SIZE : 0,
+		.mmap_rnd = random_pages(randomize, MMAP_RND_PAGES),
+		.brk_rnd = random_pages(randomize, BRK_RND_PAGES),
+	};
+	if (plan->pie && !plan->interp[0]) {
+		/*
+		 * A loader (ld.so run as a program, or a static PIE): Linux maps
+		 * it where mmap(NULL) would, away from the programs it loads,
+		 * with the break at ELF_ET_DYN_BASE.
+		 */
+		mm_exec_set_mmap_base(mm, &layout);
+		vaddr_t at;
+		err = mm_find_exec_range(mm, ALIGN_UP(plan->end, PAGE_SIZE) - plan->lo, plan->align, &at);
+		if (!err)
+			err = exec_plan_place(plan, at - plan->lo);
+		if (err) {
+			mm_put(mm);
+			return err;
+		}
+		layout.brk_start = EXEC_PIE_BASE;
+	}
+	/* The file system's own object: text pages are shared by every process running the file. */
+	struct mm_object *obj = file_mm_object(f);
 	if (!obj) {
 		mm_put(mm);
 		return -ENOMEM;
 	}
-	err = mm_load_elf(mm, plan, obj);
+	err = mm_load_elf_at(mm, plan, obj, &layout);
 	mm_object_put(obj);
+	vaddr_t interp_base = 0, start = plan->entry;
+	if (!err && plan->interp[0])
+		err = load_interp(p, mm, plan->interp, &interp_base, &start);
 	if (err) {
 		mm_put(mm);
 		return err;
@@ -174,11 +276,14 @@ static int load_program(struct process *p, struct file *f, const char *path,
 	uint8_t random[16];
 	random_bytes(random, sizeof(random));
 	struct exec_auxv aux[] = {
+		{ AT_MINSIGSTKSZ, 2048 },
+		{ AT_HWCAP, 0x178bfbff },	/* the CPUID.1:EDX features an x86_64 CPU has */
+		{ AT_PAGESZ, PAGE_SIZE },
+		{ AT_CLKTCK, 100 },
 		{ AT_PHDR, plan->phdr },
 		{ AT_PHENT, plan->phentsize },
 		{ AT_PHNUM, plan->phnum },
-		{ AT_PAGESZ, PAGE_SIZE },
-		{ AT_BASE, 0 },
+		{ AT_BASE, interp_base },
 		{ AT_FLAGS, 0 },
 		{ AT_ENTRY, plan->entry },
 		{ AT_UID, p->cred.uid },
@@ -186,9 +291,6 @@ static int load_program(struct process *p, struct file *f, const char *path,
 		{ AT_GID, p->cred.gid },
 		{ AT_EGID, p->cred.egid },
 		{ AT_SECURE, 0 },
-		{ AT_HWCAP, 0x178bfbff },	/* the CPUID.1:EDX features an x86_64 CPU has */
-		{ AT_CLKTCK, 100 },
-		{ AT_MINSIGSTKSZ, 2048 },
 	};
 	struct exec_stack_args sa = { argv, envp, path, random, aux, ARRAY_SIZE(aux) };
 	uint8_t *buf = kmalloc(STACK_ARGS_MAX);
@@ -199,6 +301,8 @@ static int load_program(struct process *p, struct file *f, const char *path,
 	vaddr_t top = mm_stack_top(mm);
 	size_t used;
 	err = exec_build_stack(&sa, top, buf, STACK_ARGS_MAX, sp, &used);
+	if (!err)
+		err = mm_extend_exec_stack(mm, used);
 	if (!err) {
 		/* The new space is not active: write the stack through the mm. */
 		err = proc_mem_write(mm, *sp, buf + STACK_ARGS_MAX - used, used);
@@ -208,7 +312,7 @@ static int load_program(struct process *p, struct file *f, const char *path,
 		mm_put(mm);
 		return err;
 	}
-	*entry = plan->entry;
+	*entry = start;
 	*out_mm = mm;
 	return 0;
 }

@@ -754,6 +754,36 @@ static int64_t sc_gettid(const struct syscall_args *a)
 	return sys_gettid();
 }
 
+static int64_t sc_getxattr(const struct syscall_args *a)
+{
+	return sys_getxattr(user_ptr(a->a[0]), user_ptr(a->a[1]), user_ptr(a->a[2]), (size_t)a->a[3]);
+}
+
+static int64_t sc_lgetxattr(const struct syscall_args *a)
+{
+	return sys_lgetxattr(user_ptr(a->a[0]), user_ptr(a->a[1]), user_ptr(a->a[2]), (size_t)a->a[3]);
+}
+
+static int64_t sc_fgetxattr(const struct syscall_args *a)
+{
+	return sys_fgetxattr((int)a->a[0], user_ptr(a->a[1]), user_ptr(a->a[2]), (size_t)a->a[3]);
+}
+
+static int64_t sc_listxattr(const struct syscall_args *a)
+{
+	return sys_listxattr(user_ptr(a->a[0]), user_ptr(a->a[1]), (size_t)a->a[2]);
+}
+
+static int64_t sc_llistxattr(const struct syscall_args *a)
+{
+	return sys_llistxattr(user_ptr(a->a[0]), user_ptr(a->a[1]), (size_t)a->a[2]);
+}
+
+static int64_t sc_flistxattr(const struct syscall_args *a)
+{
+	return sys_flistxattr((int)a->a[0], user_ptr(a->a[1]), (size_t)a->a[2]);
+}
+
 static int64_t sc_tkill(const struct syscall_args *a)
 {
 	return sys_tkill((int)a->a[0], (int)a->a[1]);
@@ -1326,12 +1356,12 @@ const struct syscall_desc syscall_table[] = {
 	[188] = { "setxattr", 0, 0, 0, { 0 } },
 	[189] = { "lsetxattr", 0, 0, 0, { 0 } },
 	[190] = { "fsetxattr", 0, 0, 0, { 0 } },
-	[191] = { "getxattr", 0, 0, 0, { 0 } },
-	[192] = { "lgetxattr", 0, 0, 0, { 0 } },
-	[193] = { "fgetxattr", 0, 0, 0, { 0 } },
-	[194] = { "listxattr", 0, 0, 0, { 0 } },
-	[195] = { "llistxattr", 0, 0, 0, { 0 } },
-	[196] = { "flistxattr", 0, 0, 0, { 0 } },
+	[191] = { "getxattr", sc_getxattr, 4, 0, { SC_STR, SC_STR, SC_PTR, SC_U64 } },
+	[192] = { "lgetxattr", sc_lgetxattr, 4, 0, { SC_STR, SC_STR, SC_PTR, SC_U64 } },
+	[193] = { "fgetxattr", sc_fgetxattr, 4, 0, { SC_S32, SC_STR, SC_PTR, SC_U64 } },
+	[194] = { "listxattr", sc_listxattr, 3, 0, { SC_STR, SC_PTR, SC_U64 } },
+	[195] = { "llistxattr", sc_llistxattr, 3, 0, { SC_STR, SC_PTR, SC_U64 } },
+	[196] = { "flistxattr", sc_flistxattr, 3, 0, { SC_S32, SC_PTR, SC_U64 } },
 	[197] = { "removexattr", 0, 0, 0, { 0 } },
 	[198] = { "lremovexattr", 0, 0, 0, { 0 } },
 	[199] = { "fremovexattr", 0, 0, 0, { 0 } },

@@ -63,6 +63,22 @@ GT_CASE(mkdir_rmdir, "mkdir rmdir stat")
 	ERR(stat("d", &st), ENOENT);
 }
 
+/* tmpfs reports a nominal 20 bytes per entry, "." and ".." included (ls -l shows it). */
+GT_CASE(tmpfs_dir_size, "mkdir stat")
+{
+	struct stat st;
+	OK(mkdir("d", 0755));
+	OK(stat("d", &st));
+	EQ(st.st_size, 40);
+	OK(close(OK(open("d/f", O_CREAT | O_WRONLY, 0644))));
+	OK(mkdir("d/sub", 0755));
+	OK(stat("d", &st));
+	EQ(st.st_size, 80);
+	OK(unlink("d/f"));
+	OK(stat("d", &st));
+	EQ(st.st_size, 60);
+}
+
 GT_CASE(mkdir_errors, "mkdir")
 {
 	OK(mkdir("d", 0755));

@@ -643,3 +643,30 @@ GT_CASE(proc_self_fd_link, "readlink open")
 	STREQ(buf, cwd);
 	OK(close(fd));
 }
+
+/* No attributes on tmpfs: tmpfs's own namespaces answer ENODATA, others (user.*) EOPNOTSUPP (Linux 6.1); lists are empty. */
+GT_CASE(xattr_get_list_tmpfs, "getxattr lgetxattr fgetxattr listxattr llistxattr flistxattr")
+{
+	char buf[64];
+	int fd = OK(open("f", O_CREAT | O_RDWR, 0644));
+	OK(symlink("f", "l"));
+	ERR(syscall(SYS_lgetxattr, "l", "security.selinux", buf, sizeof buf), ENODATA);
+	ERR(syscall(SYS_getxattr, "f", "system.posix_acl_access", NULL, 0), ENODATA);
+	ERR(syscall(SYS_getxattr, "f", "trusted.x", buf, sizeof buf), ENODATA);
+	ERR(syscall(SYS_fgetxattr, fd, "user.x", buf, sizeof buf), EOPNOTSUPP);
+	ERR(syscall(SYS_getxattr, "f", "", buf, sizeof buf), ERANGE);
+	char name[300];
+	memset(name, 'a', sizeof name - 1);
+	name[sizeof name - 1] = 0;
+	memcpy(name, "security.", 9);
+	ERR(syscall(SYS_getxattr, "f", name, buf, sizeof buf), ERANGE);
+	ERR(syscall(SYS_getxattr, "missing", "security.x", buf, sizeof buf), ENOENT);
+	ERR(syscall(SYS_getxattr, "f", GT_BADPTR, buf, sizeof buf), EFAULT);
+	ERR(syscall(SYS_fgetxattr, 999, "security.x", buf, sizeof buf), EBADF);
+	EQ(syscall(SYS_listxattr, "f", buf, sizeof buf), 0);
+	EQ(syscall(SYS_llistxattr, "l", NULL, 0), 0);
+	EQ(syscall(SYS_flistxattr, fd, buf, sizeof buf), 0);
+	ERR(syscall(SYS_listxattr, "missing", buf, sizeof buf), ENOENT);
+	ERR(syscall(SYS_flistxattr, 999, buf, sizeof buf), EBADF);
+	OK(close(fd));
+}

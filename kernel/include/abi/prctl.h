@@ -15,5 +15,6 @@
 #define PR_GET_NO_NEW_PRIVS 39
 
 #define PER_LINUX 0x0000
+#define ADDR_NO_RANDOMIZE 0x0040000
 
 #endif

@@ -11,9 +11,10 @@
 #define EXEC_MAX_SEGMENTS 16
 #define EXEC_INTERP_MAX 256
 
-/* Where user space ends for programs (x86_64, 4-level paging), and where PIEs go. */
+/* Where user space ends for programs (x86_64, 4-level paging), and where PIEs go (Linux's ELF_ET_DYN_BASE). */
 #define EXEC_USER_END 0x00007ffffffff000UL
 #define EXEC_PIE_BASE 0x0000555555554000UL
+#define EXEC_MAX_ALIGN 0x40000000UL	/* larger p_align values are ignored (placement cost) */
 
 /* Reads @len bytes at @off of the file; returns bytes read or a negative errno. */
 typedef ssize_t (*exec_read_fn)(void *file, uint64_t off, void *buf, size_t len);
@@ -27,10 +28,12 @@ struct exec_segment {
 };
 
 struct exec_plan {
-	bool pie;		/* ET_DYN: placed at EXEC_PIE_BASE */
+	bool pie;		/* ET_DYN: placed by exec_plan_place() */
 	vaddr_t bias;		/* added to every address of the file */
 	vaddr_t entry;
 	vaddr_t phdr;		/* where the program headers are in memory, 0 if nowhere */
+	vaddr_t lo;		/* page-aligned start of the lowest segment */
+	uint64_t align;		/* largest power-of-two p_align of the segments (at least a page) */
 	uint16_t phnum;
 	uint16_t phentsize;
 	struct exec_segment seg[EXEC_MAX_SEGMENTS];
@@ -42,13 +45,22 @@ struct exec_plan {
 
 /*
  * Validate the ELF executable read through @read (file size @size) and fill
- * @plan. Returns 0, -ENOEXEC for anything that is not a well-formed x86_64
+ * @plan with the file's own addresses (an ET_DYN file is then placed with
+ * exec_plan_place()). Returns 0, -ENOEXEC for anything that is not a well-formed x86_64
  * ELF executable this kernel can map (bad magic, class, machine, type,
  * header sizes, segments outside user space, overlapping or overflowing
  * ranges, p_filesz > p_memsz, offsets beyond the file, misaligned segments),
  * or the reader's error.
  */
 int exec_plan_elf(exec_read_fn read, void *file, uint64_t size, struct exec_plan *plan);
+
+/*
+ * Move an ET_DYN plan by @bias (page aligned; once): every segment, the
+ * entry, the headers and the end. 0; -ENOEXEC if the image would leave user
+ * space; -EINVAL for a misaligned or second bias, or a bias for ET_EXEC
+ * (which stays where it is: 0 is accepted and changes nothing).
+ */
+int exec_plan_place(struct exec_plan *plan, vaddr_t bias);
 
 /* One auxiliary vector entry. */
 struct exec_auxv {

@@ -69,7 +69,7 @@ struct mm_limits {
 	uint64_t stack;	/* RLIMIT_STACK: how far a grows-down stack may grow; also sets the mmap base */
 };
 
-/* Layout constants (x86_64, 4-level paging, no randomisation). */
+/* Layout constants (x86_64, 4-level paging; exec randomises within them, mm_exec_layout). */
 #define MM_USER_END 0x00007ffffffff000UL	/* = EXEC_USER_END: first address user space may not map */
 #define MM_MMAP_MIN_ADDR 0x10000UL		/* vm.mmap_min_addr: nothing is mapped below */
 #define MM_STACK_GUARD_GAP (256 * PAGE_SIZE)	/* Linux's stack_guard_gap */
@@ -182,6 +182,32 @@ int mm_map_elf_segments(struct mm *mm, const struct exec_plan *plan, struct mm_o
  * mm_stack_top(); the mmap base goes below the stack limit plus a gap.
  */
 int mm_load_elf(struct mm *mm, const struct exec_plan *plan, struct mm_object *obj);
+
+/* Where exec puts what Linux randomises (all page multiples; zeros but the stack top for none). */
+struct mm_exec_layout {
+	vaddr_t stack_top;	/* the initial stack ends here: MM_USER_END less a random offset */
+	uint64_t stack_rnd_max;	/* the largest such offset: the mmap base stays below it */
+	uint64_t mmap_rnd;	/* the mmap base moves this much further down */
+	uint64_t brk_rnd;	/* the break starts this far above the program */
+	vaddr_t brk_start;	/* where the break starts before brk_rnd: 0 just above the program */
+};
+/* mm_load_elf() with @layout; -EINVAL for a misaligned one or a stack top outside the upper half. */
+int mm_load_elf_at(struct mm *mm, const struct exec_plan *plan, struct mm_object *obj,
+		   const struct mm_exec_layout *layout);
+/*
+ * exec: where mmap(NULL) would put @len bytes (page multiple) aligned to
+ * @align (a power of two, at least a page): the program interpreter goes
+ * there. Nothing is mapped. 0, -ENOMEM (no room) or -EINVAL.
+ */
+int mm_find_exec_range(struct mm *mm, uint64_t len, uint64_t align, vaddr_t *out);
+/* exec: set the mmap base @layout gives now, to place a program before mm_load_elf_at(). */
+void mm_exec_set_mmap_base(struct mm *mm, const struct mm_exec_layout *layout);
+/*
+ * exec: grow the initial stack area down by @bytes (rounded up to pages),
+ * as Linux's stack covers the argument pages plus 128 KiB. 0, -ENOMEM or
+ * -EINVAL (no stack, no room).
+ */
+int mm_extend_exec_stack(struct mm *mm, uint64_t bytes);
 /* The top of the initial stack (exec builds argv/envp/auxv below it). */
 vaddr_t mm_stack_top(struct mm *mm);
 

@@ -187,6 +187,12 @@ int64_t sys_reboot(uint32_t magic1, uint32_t magic2, uint32_t cmd, void __user *
 int64_t sys_sethostname(const void __user *name, int len);
 int64_t sys_setdomainname(const void __user *name, int len);
 int64_t sys_gettid(void);
+int64_t sys_getxattr(const char __user *path, const char __user *name, void __user *value, size_t size);
+int64_t sys_lgetxattr(const char __user *path, const char __user *name, void __user *value, size_t size);
+int64_t sys_fgetxattr(int fd, const char __user *name, void __user *value, size_t size);
+int64_t sys_listxattr(const char __user *path, char __user *list, size_t size);
+int64_t sys_llistxattr(const char __user *path, char __user *list, size_t size);
+int64_t sys_flistxattr(int fd, char __user *list, size_t size);
 int64_t sys_tkill(int tid, int sig);
 int64_t sys_time(int64_t __user *tloc);
 int64_t sys_futex(vaddr_t uaddr, int op, uint32_t val, vaddr_t timeout, vaddr_t uaddr2, uint32_t val3);
