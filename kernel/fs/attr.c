@@ -106,11 +106,19 @@ int vfs_truncate(const struct cred *c, struct inode *inode, int64_t size, bool c
 	}
 	if ((uint64_t)size > inode->sb->max_file_size)
 		return -EFBIG;
+	/* By name (truncate(2)): not a file some process runs. An open writer already holds access. */
+	if (check_perm) {
+		int err = inode_get_write_access(inode);
+		if (err)
+			return err;
+	}
 	mutex_lock(&inode->data_lock);
 	int err = inode->ops->truncate(inode, (uint64_t)size);
 	if (!err)
 		inode->mtime = inode->ctime = fs_now();
 	mutex_unlock(&inode->data_lock);
+	if (check_perm)
+		inode_put_write_access(inode);
 	return err;
 }
 

@@ -12,6 +12,7 @@
 #include <frame/page.h>
 #include <kernel/block.h>
 #include <kernel/file.h>
+#include <kernel/file_map.h>
 #include <kernel/fs.h>
 #include <kernel/mm.h>
 #include <kernel/page_cache.h>
@@ -22,6 +23,7 @@ struct cache_map {
 	struct page_cache *pc;
 	struct block_device *bdev;	/* for a device node, else NULL */
 	bool shared_writable;
+	char *name;			/* the /proc/pid/maps name once computed, or NULL */
 };
 
 static struct cache_map *map_of(struct mm_object *obj)
@@ -77,7 +79,14 @@ static void cache_map_release(struct mm_object *obj)
 {
 	struct cache_map *m = map_of(obj);
 	file_put(m->file);
+	kfree(m->name);
 	kfree(m);
+}
+
+static void cache_map_path(struct mm_object *obj, char *buf, size_t size)
+{
+	struct cache_map *m = map_of(obj);
+	file_map_name(&m->file->path, &m->name, buf, size);
 }
 
 static const struct mm_object_ops cache_map_ops = {
@@ -85,6 +94,7 @@ static const struct mm_object_ops cache_map_ops = {
 	.may_map = cache_map_may_map,
 	.release = cache_map_release,
 	.sync = cache_map_sync,
+	.path = cache_map_path,
 };
 
 struct mm_object *page_cache_file_object(struct file *f)

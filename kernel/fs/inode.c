@@ -1,5 +1,6 @@
 /* Inodes: reference counting, permission checks and stat/statx from an inode. */
 #include <frame/clock.h>
+#include <frame/errno.h>
 #include <frame/string.h>
 #include <kernel/vfs.h>
 
@@ -122,4 +123,36 @@ void inode_fill_statx(struct inode *inode, uint32_t mask, struct statx *stx)
 	stx->stx_rdev_minor = dev_minor(inode->rdev);
 	stx->stx_dev_major = dev_major(inode->sb->dev);
 	stx->stx_dev_minor = dev_minor(inode->sb->dev);
+}
+
+int inode_get_write_access(struct inode *inode)
+{
+	int32_t v = __atomic_load_n(&inode->write_count, __ATOMIC_RELAXED);
+	do {
+		if (v < 0)
+			return -ETXTBSY;
+	} while (!__atomic_compare_exchange_n(&inode->write_count, &v, v + 1, true,
+					      __ATOMIC_ACQ_REL, __ATOMIC_RELAXED));
+	return 0;
+}
+
+void inode_put_write_access(struct inode *inode)
+{
+	__atomic_sub_fetch(&inode->write_count, 1, __ATOMIC_RELEASE);
+}
+
+int inode_deny_write_access(struct inode *inode)
+{
+	int32_t v = __atomic_load_n(&inode->write_count, __ATOMIC_RELAXED);
+	do {
+		if (v > 0)
+			return -ETXTBSY;
+	} while (!__atomic_compare_exchange_n(&inode->write_count, &v, v - 1, true,
+					      __ATOMIC_ACQ_REL, __ATOMIC_RELAXED));
+	return 0;
+}
+
+void inode_allow_write_access(struct inode *inode)
+{
+	__atomic_add_fetch(&inode->write_count, 1, __ATOMIC_RELEASE);
 }

@@ -31,6 +31,8 @@ void file_put(struct file *f)
 		epoll_file_release(f);
 	if (f->ops && f->ops->release)
 		f->ops->release(f);
+	if (f->write_access)
+		inode_put_write_access(f->path.inode);
 	path_put(&f->path);
 	kfree(f);
 }
@@ -93,18 +95,30 @@ static int open_inode(const struct cred *c, const struct path *path, uint32_t fl
 	int err = may_open(c, path->inode, flags, created);
 	if (err)
 		return err;
-	if ((flags & O_TRUNC) && !created && !(flags & O_PATH) && S_ISREG(path->inode->mode)) {
-		struct inode *inode = path->inode;
+	struct inode *inode = path->inode;
+	uint32_t acc = flags & O_ACCMODE;
+	bool reg = !(flags & O_PATH) && S_ISREG(inode->mode);
+	/* Writing (or truncating) a file some process runs: ETXTBSY. */
+	bool writer = reg && (acc == O_WRONLY || acc == O_RDWR || (flags & O_TRUNC));
+	if (writer && (err = inode_get_write_access(inode)))
+		return err;
+	if ((flags & O_TRUNC) && !created && reg) {
 		mutex_lock(&inode->data_lock);
 		if (inode->size) {
 			err = inode->ops->truncate(inode, 0);
 			inode->mtime = inode->ctime = fs_now();
 		}
 		mutex_unlock(&inode->data_lock);
-		if (err)
-			return err;
 	}
-	return make_file(path, flags, out);
+	if (!err)
+		err = make_file(path, flags, out);
+	if (!err && writer && (acc == O_WRONLY || acc == O_RDWR)) {
+		(*out)->write_access = true;	/* the file's release gives it back */
+		return 0;
+	}
+	if (writer)
+		inode_put_write_access(inode);
+	return err;
 }
 
 int vfs_open_path(const struct cred *c, const struct path *path, uint32_t flags,

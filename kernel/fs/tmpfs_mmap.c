@@ -10,6 +10,7 @@
 #include <abi/fcntl.h>
 #include <abi/mman.h>
 #include <kernel/file.h>
+#include <kernel/file_map.h>
 #include <kernel/fs.h>
 #include <kernel/mm.h>
 
@@ -18,6 +19,8 @@
 struct tmpfs_map {
 	struct mm_object obj;
 	struct inode *inode;	/* referenced */
+	struct path path;	/* referenced: the name /proc/pid/maps shows */
+	char *name;		/* that name once computed, or NULL */
 	uint32_t fflags;	/* the open file's access mode and status flags */
 	bool counted;		/* holds one of the node's shared_writable counts */
 };
@@ -69,13 +72,22 @@ static void tmpfs_map_release(struct mm_object *obj)
 	if (m->counted)
 		__atomic_sub_fetch(&tmpfs_node_of(m->inode)->shared_writable, 1, __ATOMIC_RELAXED);
 	inode_put(m->inode);
+	path_put(&m->path);
+	kfree(m->name);
 	kfree(m);
+}
+
+static void tmpfs_map_path(struct mm_object *obj, char *buf, size_t size)
+{
+	struct tmpfs_map *m = map_of(obj);
+	file_map_name(&m->path, &m->name, buf, size);
 }
 
 static const struct mm_object_ops tmpfs_map_ops = {
 	.get_page = tmpfs_map_get_page,
 	.may_map = tmpfs_map_may_map,
 	.release = tmpfs_map_release,
+	.path = tmpfs_map_path,
 };
 
 struct mm_object *tmpfs_file_object(struct file *f)
@@ -89,6 +101,8 @@ struct mm_object *tmpfs_file_object(struct file *f)
 	mm_object_init(&m->obj, &tmpfs_map_ops);
 	inode_get(inode);
 	m->inode = inode;
+	m->path = f->path;
+	path_get(&m->path);
 	m->fflags = f->flags;
 	m->obj.ino = inode->ino;
 	m->obj.dev_major = dev_major(inode->sb->dev);

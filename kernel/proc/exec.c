@@ -178,8 +178,15 @@ static int load_interp(struct process *p, struct mm *mm, const char *path,
 	int err = open_exec(p, NULL, path, LOOKUP_FOLLOW, &f);
 	if (err)
 		return err;
+	/* Linux denies writers to the interpreter while it is being loaded, not after. */
+	err = inode_deny_write_access(f->path.inode);
+	if (err) {
+		file_put(f);
+		return err;
+	}
 	struct exec_plan *plan = kmalloc(sizeof(*plan));
 	if (!plan) {
+		inode_allow_write_access(f->path.inode);
 		file_put(f);
 		return -ENOMEM;
 	}
@@ -203,6 +210,7 @@ static int load_interp(struct process *p, struct mm *mm, const char *path,
 		*entry = plan->entry;
 	}
 	kfree(plan);
+	inode_allow_write_access(f->path.inode);
 	file_put(f);
 	return err;
 }
@@ -361,11 +369,18 @@ static int exec_at_depth(const struct path *at, const char *path, const char *na
 	int err = open_exec(p, at, path, lookup_flags, &f);
 	if (err)
 		return err;
+	/* No one may write what is being run (Linux's deny_write_access, scripts included). */
+	err = inode_deny_write_access(f->path.inode);
+	if (err) {
+		file_put(f);
+		return err;
+	}
 
 	const char **script_argv = NULL;
 	char *script_buf = NULL;
 	err = parse_script(f, name, argv, &script_argv, &script_buf);
 	if (err <= 0) {
+		inode_allow_write_access(f->path.inode);
 		file_put(f);
 		if (err == 0) {
 			err = depth >= SCRIPT_DEPTH_MAX ? -ELOOP :
@@ -381,24 +396,36 @@ static int exec_at_depth(const struct path *at, const char *path, const char *na
 	vaddr_t entry, sp;
 	struct exec_plan *plan = kmalloc(sizeof(*plan));
 	if (!plan) {
+		inode_allow_write_access(f->path.inode);
 		file_put(f);
 		return -ENOMEM;
 	}
 	err = load_program(p, f, name, argv, envp, &mm, &entry, &sp, plan);
 	kfree(plan);
+	struct path exe = f->path;
+	path_get(&exe);
 	file_put(f);
-	if (err)
+	if (err) {
+		inode_allow_write_access(exe.inode);
+		path_put(&exe);
 		return err;
+	}
 
 	/* Point of no return: the old program is gone from here on. */
-	/* Under the tree lock: readers of p->mm (procfs, the OOM killer) take their reference under it. */
+	/* Under the tree lock: readers of p->mm and p->exe_path (procfs, the OOM killer) take their references under it. */
 	proc_tree_lock();
+	struct path old_exe = p->exe_path;
+	p->exe_path = exe;	/* with its deny-write, given back when replaced or released */
 	struct mm *old = p->mm;
 	p->mm = mm;
 	proc_tree_unlock();
 	task_set_vm_space(t->task, mm_vm_space(mm));
 	user_context_init(&t->ctx, entry, sp);
 	user_context_set_vm_space(&t->ctx, mm_vm_space(mm));
+	if (old_exe.inode) {
+		inode_allow_write_access(old_exe.inode);
+		path_put(&old_exe);
+	}
 	if (old)
 		mm_put(old);
 	if (p->fds)

@@ -18,6 +18,7 @@
 struct exec_file_object {
 	struct mm_object obj;
 	struct file *file;
+	char *name;		/* the /proc/pid/maps name once computed, or NULL */
 };
 
 static int exec_file_get_page(struct mm_object *obj, uint64_t pgoff, struct page **out)
@@ -58,13 +59,21 @@ static void exec_file_release(struct mm_object *obj)
 {
 	struct exec_file_object *e = container_of(obj, struct exec_file_object, obj);
 	file_put(e->file);
+	kfree(e->name);
 	kfree(e);
+}
+
+static void exec_file_path(struct mm_object *obj, char *buf, size_t size)
+{
+	struct exec_file_object *e = container_of(obj, struct exec_file_object, obj);
+	file_map_name(&e->file->path, &e->name, buf, size);
 }
 
 static const struct mm_object_ops exec_file_ops = {
 	.get_page = exec_file_get_page,
 	.may_map = exec_file_may_map,
 	.release = exec_file_release,
+	.path = exec_file_path,
 };
 
 struct mm_object *file_mm_object(struct file *f)

@@ -81,6 +81,12 @@ static int copy_process_resources(struct process *c, struct process *p, uint64_t
 	c->oom_score_adj_min = p->oom_score_adj_min;
 	memcpy(c->comm, p->comm, sizeof(c->comm));
 	memcpy(c->exe, p->exe, sizeof(c->exe));
+	c->exe_path = p->exe_path;
+	if (c->exe_path.inode) {
+		/* The child runs the same file: it cannot fail, the parent's deny is held. */
+		path_get(&c->exe_path);
+		inode_deny_write_access(c->exe_path.inode);
+	}
 	c->exe_done = false;
 	c->arg_start = p->arg_start;
 	c->arg_end = p->arg_end;

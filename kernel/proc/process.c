@@ -191,11 +191,12 @@ void process_remove_child(struct process *child)
 void process_release_resources(struct process *p)
 {
 	if (!p->fds && !p->fs.root.inode && !p->fs.cwd.inode && !p->mm && !p->sighand &&
-	    !p->shared_pending && !p->shared_queue)
+	    !p->shared_pending && !p->shared_queue && !p->exe_path.inode)
 		return;
 	proc_tree_lock();
 	struct fdtable *fds = p->fds;
-	struct path root = p->fs.root, cwd = p->fs.cwd;
+	struct path root = p->fs.root, cwd = p->fs.cwd, exe = p->exe_path;
+	p->exe_path = (struct path){ 0 };
 	struct mm *mm = p->mm;
 	struct sighand *sh = p->sighand;
 	p->fds = NULL;
@@ -211,6 +212,10 @@ void process_release_resources(struct process *p)
 		path_put(&root);
 	if (cwd.inode)
 		path_put(&cwd);
+	if (exe.inode) {
+		inode_allow_write_access(exe.inode);
+		path_put(&exe);
+	}
 	if (mm)
 		mm_put(mm);
 	proc_oom_released(p);

@@ -25,6 +25,7 @@ struct snap {
 	struct mm *mm;		/* referenced, or NULL */
 	struct fdtable *fds;	/* referenced, or NULL */
 	struct path cwd, root;	/* referenced, or empty */
+	struct path exe_path;	/* referenced, or empty */
 };
 
 enum { SNAP_MM = 1, SNAP_FDS = 2, SNAP_FS = 4 };
@@ -108,6 +109,10 @@ static int snap_take(int pid, unsigned what, struct snap *s)
 		fdtable_get(p->fds);
 		s->fds = p->fds;
 	}
+	if ((what & SNAP_FS) && p->exe_path.inode) {
+		s->exe_path = p->exe_path;
+		path_get(&s->exe_path);
+	}
 	if ((what & SNAP_FS) && p->fs.cwd.inode && p->fs.root.inode) {
 		s->cwd = p->fs.cwd;
 		s->root = p->fs.root;
@@ -126,6 +131,7 @@ static void snap_put(struct snap *s)
 		fdtable_put(s->fds);
 	path_put(&s->cwd);
 	path_put(&s->root);
+	path_put(&s->exe_path);
 }
 
 static void gen_mem_range(struct sbuf *b, struct mm *mm, vaddr_t start, vaddr_t end)
@@ -236,7 +242,10 @@ int procfs_pid_link(enum pkind kind, int pid, int fd, char **out)
 	if (err)
 		return -ENOENT;
 	err = -ENOENT;
-	if (kind == K_PID_EXE) {
+	if (kind == K_PID_EXE && s.exe_path.inode && s.root.inode) {
+		/* The file run, symlinks resolved (busybox sh: /bin/busybox), as Linux's exe_file. */
+		err = name_path(&s, &s.exe_path, out);
+	} else if (kind == K_PID_EXE) {
 		size_t n = strlen(s.exe);
 		char *t = n ? kmalloc(n + 1) : NULL;
 		if (t) {

@@ -20,6 +20,7 @@ extern char **environ;
  *   env NAME V  exit 0 iff getenv(NAME) == V
  *   exit N      exit with N
  *   fd N        exit 0 iff descriptor N is open
+ *   exe PATH    exit 0 iff /proc/self/exe names PATH
  */
 int gt_helper(int argc, char **argv)
 {
@@ -42,6 +43,14 @@ int gt_helper(int argc, char **argv)
 		return atoi(argv[1]);
 	if (strcmp(argv[0], "fd") == 0 && argc == 2)
 		return fcntl(atoi(argv[1]), F_GETFD) == -1 ? 1 : 0;
+	if (strcmp(argv[0], "exe") == 0 && argc == 2) {
+		char buf[PATH_MAX];
+		long n = readlink("/proc/self/exe", buf, sizeof buf - 1);
+		if (n < 0)
+			return 1;
+		buf[n] = 0;
+		return strcmp(buf, argv[1]) == 0 ? 0 : 2;
+	}
 	return 110;
 }
 
@@ -126,6 +135,52 @@ GT_CASE(execve_env, "execve")
 		_exit(120);
 	}
 	gt_wait_exit(pid, 0);
+}
+
+/* /proc/self/exe names the file run, with symlinks resolved, not the name exec was given. */
+GT_CASE(execve_exe_link_resolved, "execve readlink")
+{
+	const char *me = self();
+	OK(symlink(me, "link"));
+	pid_t pid = gt_fork();
+	if (pid == 0) {
+		char *argv[] = { "x", "--helper", "exe", (char *)me, NULL };
+		execv("link", argv);
+		_exit(120);
+	}
+	gt_wait_exit(pid, 0);
+}
+
+/* A running program cannot be opened for writing or truncated by name. */
+GT_CASE(etxtbsy_running_program, "open truncate")
+{
+	const char *me = self();
+	struct stat st;
+	OK(stat(me, &st));
+	ERR(open(me, O_WRONLY), ETXTBSY);
+	ERR(open(me, O_RDWR), ETXTBSY);
+	/* Its own size: nothing would change if the call were let through. */
+	ERR(truncate(me, st.st_size), ETXTBSY);
+	OK(close(OK(open(me, O_RDONLY))));
+}
+
+/* A file open for writing cannot be executed (a script neither); once closed it can. */
+GT_CASE(etxtbsy_exec_open_for_write, "execve")
+{
+	int fd = OK(open("s", O_CREAT | O_WRONLY | O_TRUNC, 0755));
+	static const char text[] = "#!/bin/sh\nexit 3\n";
+	EQ(write(fd, text, sizeof text - 1), (ssize_t)(sizeof text - 1));
+	char *argv[] = { "s", NULL };
+	ERR(execve("./s", argv, environ), ETXTBSY);
+	OK(close(fd));
+	pid_t pid = gt_fork();
+	if (pid == 0) {
+		execve("./s", argv, environ);
+		_exit(120);
+	}
+	gt_wait_exit(pid, 3);
+	/* While a child runs the script's interpreter, the script itself is free again. */
+	OK(close(OK(open("s", O_WRONLY))));
 }
 
 GT_CASE(execve_exit_status, "execve exit_group")

@@ -58,6 +58,7 @@ struct file {
 	const struct file_ops *ops;
 	void *private_data;	/* for special files' ops */
 	struct epitem *epitems;	/* epoll entries watching this file (kernel/ipc/epoll.c owns them) */
+	bool write_access;	/* holds inode_get_write_access() (a regular file open for writing) */
 };
 
 /*

@@ -12,4 +12,12 @@
  */
 struct mm_object *file_mm_object(struct file *f);
 
+/*
+ * For an object's path op: the name of mapped path @p as /proc/pid/maps
+ * shows it (from the reader's root), into @buf (terminated, truncated to
+ * @size; empty if it cannot be named). Computed once and kept in *@cache,
+ * which the object frees (kfree) when released: a later rename is not seen.
+ */
+void file_map_name(const struct path *p, char **cache, char *buf, size_t size);
+
 #endif

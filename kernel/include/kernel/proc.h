@@ -64,7 +64,8 @@ struct process {
 	struct sigqueue *shared_queue;
 
 	char comm[PROC_COMM_LEN];
-	char exe[256];			/* path of the program, for /proc/pid/exe */
+	char exe[256];			/* the path exec was given */
+	struct path exe_path;		/* the file running (/proc/pid/exe), holding a deny-write; changed under proc_tree_lock */
 	bool exe_done;			/* has exec'd since fork (setpgid EACCES) */
 	vaddr_t arg_start, arg_end, env_start, env_end;	/* for /proc/pid/{cmdline,environ} */
 	uint64_t start_ns;

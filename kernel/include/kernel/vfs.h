@@ -143,6 +143,7 @@ struct inode {
 	uint64_t rdev;		/* dev_encode()d, for device nodes */
 	struct fs_time atime, mtime, ctime, btime;
 	uint32_t refcount;	/* atomic; the inode is evicted at 0 with nlink 0 */
+	int32_t write_count;	/* atomic, Linux's i_writecount: > 0 open for writing, < 0 running as a program */
 	struct super_block *sb;
 	const struct inode_ops *ops;
 	struct mutex data_lock;
@@ -287,6 +288,18 @@ int vfs_statfs(struct inode *inode, struct statfs *out);
 /* Write-back (kernel/fs/sync.c): sync(2) of everything, syncfs(2) of one file system. */
 int vfs_sync_all(void);
 int vfs_syncfs(struct super_block *sb);
+
+/*
+ * Writers against running programs (ETXTBSY), as Linux's i_writecount:
+ * inode_get_write_access() for a file opened for writing or truncated by
+ * name, inode_deny_write_access() for the file a process runs. Each fails
+ * with -ETXTBSY while the other kind is held; each is undone by its put /
+ * allow.
+ */
+int inode_get_write_access(struct inode *inode);
+void inode_put_write_access(struct inode *inode);
+int inode_deny_write_access(struct inode *inode);
+void inode_allow_write_access(struct inode *inode);
 
 /* Serialises walks and namespace changes; exported for the file layer. */
 void vfs_lock(void);

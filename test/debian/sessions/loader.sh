@@ -1,6 +1,6 @@
 # The program interpreter: where Linux puts a PIE, its break, stack and ld.so; ld.so run as a program; what the loader is told.
 echo "without randomisation (setarch -R):"
-setarch x86_64 -R cat /proc/self/maps | awk 'NR == 1 { print $1, $2 } /\[heap\]|\[stack\]/ { print $1, $2, $6 }
+setarch x86_64 -R cat /proc/self/maps | awk 'NR == 1 { print $1, $2, $6 } /\[heap\]|\[stack\]/ { print $1, $2, $6 }
 	/\[stack\]/ { print "below the stack (the end of ld.so):", prev } { prev = $1 " " $2 }'
 echo "randomised:"
 a=$(head -n 1 /proc/self/maps) b=$(head -n 1 /proc/self/maps)
@@ -18,3 +18,9 @@ bash -c 'eval "$(LD_SHOW_AUXV=1 /usr/bin/true | sed -n "s/^\(AT_[A-Z]*\): *\(0x[
 	echo "entry - phdr: $(( AT_ENTRY - AT_PHDR )) base page aligned: $(( AT_BASE % 4096 == 0 )) base above entry: $(( AT_BASE > AT_ENTRY ))"'
 LD_DEBUG=libs /usr/bin/true 2>&1 | sed 's/^ *[0-9]*://' | grep -v '^[[:space:]]*$'
 LD_LIBRARY_PATH=/nonexistent LD_BIND_NOW=1 /usr/bin/echo bound now
+echo "mapped files:"
+cat /proc/self/maps | awk '$6 ~ /^\// { print $6 }' | uniq
+echo "/proc/self/exe:"
+ln -s /usr/bin/readlink rl && ./rl /proc/self/exe
+sh -c 'readlink /proc/$$/exe'
+/lib64/ld-linux-x86-64.so.2 /usr/bin/readlink /proc/self/exe
