@@ -3,21 +3,25 @@
 #include <frame/heap.h>
 #include <frame/string.h>
 #include <kernel/file_map.h>
-#include <kernel/procfs.h>
-#include "sys_fs.h"
+
+static file_map_namer_fn namer;
+
+void file_map_set_namer(file_map_namer_fn fn)
+{
+	namer = fn;
+}
 
 void file_map_name(const struct path *p, char **cache, char *buf, size_t size)
 {
 	char *name = __atomic_load_n(cache, __ATOMIC_ACQUIRE);
 	if (!name) {
-		char *tmp = kmalloc(PATH_MAX);
+		char *tmp = namer ? kmalloc(PATH_MAX) : NULL;
 		if (!tmp) {
 			if (size)
 				buf[0] = '\0';
 			return;
 		}
-		/* Linux names the file as the reader's root sees it. */
-		int n = procfs_path_name(&fs_ctx()->root, p, tmp, PATH_MAX);
+		int n = namer(p, tmp, PATH_MAX);
 		if (n < 0) {
 			kfree(tmp);
 			if (size)

@@ -9,6 +9,7 @@
 #include <frame/log.h>
 #include <frame/mutex.h>
 #include <frame/string.h>
+#include <kernel/file_map.h>
 #include <kernel/proc.h>
 #include <kernel/procfs.h>
 #include <kernel/utsname.h>
@@ -498,8 +499,18 @@ static int procfs_mount(const struct fs_type *type, const char *data, struct sup
 
 static const struct fs_type proc_type = { .name = "proc", .mount = procfs_mount };
 
+/* Linux names a mapped file as the reader's root sees it. */
+static int reader_path_name(const struct path *p, char *buf, size_t size)
+{
+	struct process *self = process_current();
+	if (!self || !self->fs.root.inode)
+		return -ENOENT;
+	return procfs_path_name(&self->fs.root, p, buf, size);
+}
+
 int procfs_init(void)
 {
+	file_map_set_namer(reader_path_name);
 	int err = vfs_register_fs(&proc_type);
 	if (err && err != -EEXIST)
 		return err;
