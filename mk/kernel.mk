@@ -1,7 +1,7 @@
 # Builds the frame library, the kernel, and the in-kernel test kernel; boots the tests.
 
 FRAME_SRCS := $(shell find frame -path frame/host -prune -o -path frame/arch -prune -o \( -name '*.c' -o -name '*.S' \) -print | sort) \
-	$(shell find frame/arch/$(ARCH) \( -name '*.c' -o -name '*.S' \) -print | sort)
+	$(shell find frame/arch/$(ARCH) -path frame/arch/$(ARCH)/vdso -prune -o \( -name '*.c' -o -name '*.S' \) -print | sort)
 SERVICE_SRCS := $(sort $(shell find kernel -name '*.c') $(SYSCALL_TABLE))
 # The system-call table is generated from the master list into the source
 # tree (so the boundary check sees it like any service file); test-abi fails
@@ -41,6 +41,24 @@ $(OUT)/obj/kernel/%.c.o: kernel/%.c mk/config.mk
 	$(Q)$(CC) $(SERVICE_CFLAGS) $(SERVICE_WARN) -MMD -MP -c $< -o $@
 $(SYSCALL_TABLE) $(SYSCALL_PROTOS) &: kernel/syscall/syscalls.list kit/gen-syscalls
 	$(Q)kit/gen-syscalls $< $(SYSCALL_TABLE) $(SYSCALL_PROTOS)
+
+# The vDSO: user-mode code (not kernel code: its own flags), linked as a
+# shared object with no relocations (nothing relocates it in user space) and
+# embedded in the kernel by frame/arch/$(ARCH)/vdso_image.S.
+VDSO_DIR := frame/arch/$(ARCH)/vdso
+VDSO_SO := $(OUT)/vdso/vdso.so
+VDSO_CFLAGS := -std=gnu11 -O2 -g0 -Wall -Wextra -Werror -fPIC -ffreestanding -fno-builtin \
+	-fno-stack-protector -fno-asynchronous-unwind-tables -fno-jump-tables -nostdlib
+$(VDSO_SO): $(VDSO_DIR)/vdso_user.c $(VDSO_DIR)/vdso_data.h $(VDSO_DIR)/vdso.lds mk/kernel.mk
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(VDSO_CFLAGS) -c $< -o $(@:.so=.o)
+	$(Q)$(LD) -shared -soname linux-vdso.so.1 --hash-style=both --build-id=none -Bsymbolic \
+		-z max-page-size=4096 -z noexecstack -T $(VDSO_DIR)/vdso.lds $(@:.so=.o) -o $@.tmp
+	@readelf -r $@.tmp | grep -q 'There are no relocations' || \
+		{ echo "vdso: the image has relocations"; readelf -r $@.tmp; exit 1; }
+	@mv $@.tmp $@
+$(OUT)/obj/frame/arch/$(ARCH)/vdso_image.S.o: $(VDSO_SO)
+$(OUT)/obj/frame/arch/$(ARCH)/vdso_image.S.o: KERNEL_ASFLAGS += -DVDSO_SO='"$(VDSO_SO)"'
 
 # Tests are frame-side code: they may look at frame internals to check them.
 $(OUT)/obj/test/kernel/%.c.o: test/kernel/%.c mk/config.mk

@@ -164,6 +164,7 @@ void frame_boot(unsigned protocol, uint32_t info_phys)
 	arch_acpi_init(info.rsdp);
 	arch_irq_init();
 	arch_time_init();
+	arch_vdso_init();
 	task_init_boot();
 
 	if (boot_param("ktest", NULL, 0) >= 0)

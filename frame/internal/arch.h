@@ -24,6 +24,14 @@ void arch_irq_init(void);
 /* TSC calibration, monotonic clock, RTC wall clock, periodic timer tick. */
 void arch_time_init(void);
 
+/*
+ * The vDSO (frame/vdso.h): build its pages once memory and time are up;
+ * update its clock data whenever the wall clock's offset changes (a no-op
+ * before init or without a vDSO).
+ */
+void arch_vdso_init(void);
+void arch_vdso_update(void);
+
 /* Stop this CPU for good, interrupts off. */
 _Noreturn void arch_halt(void);
 

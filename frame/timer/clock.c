@@ -18,6 +18,11 @@ uint64_t clock_counter_hz(void)
 	return arch_clock_hz();
 }
 
+int64_t clock_realtime_offset(void)
+{
+	return realtime_offset;
+}
+
 uint64_t clock_realtime_ns(void)
 {
 	return arch_clock_ns() + (uint64_t)realtime_offset;
@@ -31,6 +36,7 @@ int clock_realtime_set(uint64_t epoch_ns)
 	unsigned long f = irq_save();
 	realtime_offset = (int64_t)(epoch_ns - now);
 	irq_restore(f);
+	arch_vdso_update();
 	return 0;
 }
 

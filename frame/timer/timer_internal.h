@@ -12,6 +12,8 @@ void timer_start(void);
 /* Called by the arch from its timer interrupt, interrupts off, after acknowledging it. */
 void timer_interrupt(void);
 
+/* clock_realtime_ns() - clock_monotonic_ns(), for the vDSO's data. */
+int64_t clock_realtime_offset(void);
 /* Busy-wait of the arch that works before the clock is calibrated. */
 void arch_early_delay_us(uint32_t us);
 /* Counter frequency behind arch_clock_ns(). */

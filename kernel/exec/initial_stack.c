@@ -80,7 +80,7 @@ int exec_build_stack(const struct exec_stack_args *args, vaddr_t stack_top,
 	 * heap buffer (argument counts are the caller's, not bounded by a kernel
 	 * stack), then pushed in one piece so that argc ends 16-byte aligned.
 	 */
-	size_t nauxv = args->auxv_count + 4;	/* + AT_RANDOM, AT_EXECFN, AT_PLATFORM, AT_NULL */
+	size_t nauxv = args->auxv_count + 5;	/* + AT_RANDOM, AT_HWCAP2, AT_EXECFN, AT_PLATFORM, AT_NULL */
 	size_t words = 1 + argc + 1 + envc + 1 + 2 * nauxv;
 	size_t below = words * 8;
 	uint64_t *vec = kmalloc(below);
@@ -113,6 +113,9 @@ int exec_build_stack(const struct exec_stack_args *args, vaddr_t stack_top,
 	}
 	vec[k++] = AT_RANDOM;
 	vec[k++] = random;
+	/* x86_64 Linux always has it, after AT_RANDOM: ld.so and glibc read it from there. */
+	vec[k++] = AT_HWCAP2;
+	vec[k++] = args->hwcap2;
 	vec[k++] = AT_EXECFN;
 	vec[k++] = execfn;
 	vec[k++] = AT_PLATFORM;

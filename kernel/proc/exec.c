@@ -276,6 +276,9 @@ static int load_program(struct process *p, struct file *f, const char *path,
 	vaddr_t interp_base = 0, start = plan->entry;
 	if (!err && plan->interp[0])
 		err = load_interp(p, mm, plan->interp, &interp_base, &start);
+	vaddr_t vdso = 0;
+	if (!err)
+		err = exec_map_vdso(mm, randomize, &vdso);
 	if (err) {
 		mm_put(mm);
 		return err;
@@ -284,6 +287,7 @@ static int load_program(struct process *p, struct file *f, const char *path,
 	uint8_t random[16];
 	random_bytes(random, sizeof(random));
 	struct exec_auxv aux[] = {
+		{ AT_SYSINFO_EHDR, vdso },	/* dropped below when there is no vDSO */
 		{ AT_MINSIGSTKSZ, 2048 },
 		{ AT_HWCAP, 0x178bfbff },	/* the CPUID.1:EDX features an x86_64 CPU has */
 		{ AT_PAGESZ, PAGE_SIZE },
@@ -300,7 +304,8 @@ static int load_program(struct process *p, struct file *f, const char *path,
 		{ AT_EGID, p->cred.egid },
 		{ AT_SECURE, 0 },
 	};
-	struct exec_stack_args sa = { argv, envp, path, random, aux, ARRAY_SIZE(aux) };
+	struct exec_stack_args sa = { argv, envp, path, random, vdso ? aux : aux + 1,
+				      ARRAY_SIZE(aux) - (vdso ? 0 : 1), 0 };
 	uint8_t *buf = kmalloc(STACK_ARGS_MAX);
 	if (!buf) {
 		mm_put(mm);
@@ -392,8 +397,8 @@ static int exec_at_depth(const struct path *at, const char *path, const char *na
 		return err;
 	}
 
-	struct mm *mm;
-	vaddr_t entry, sp;
+	struct mm *mm = NULL;
+	vaddr_t entry = 0, sp = 0;
 	struct exec_plan *plan = kmalloc(sizeof(*plan));
 	if (!plan) {
 		inode_allow_write_access(f->path.inode);

@@ -1,8 +1,11 @@
 /* Guest cases: time and timers — clocks, sleeps, interval timers, POSIX timers, timerfd, times. */
 #include "gt.h"
 
+#include <elf.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/auxv.h>
 #include <sys/sendfile.h>
 #include <sys/time.h>
 #include <sys/uio.h>
@@ -391,4 +394,103 @@ GT_CASE(sleep_not_early_under_load, "clock_nanosleep")
 		EQ(clock_nanosleep(CLOCK_MONOTONIC, 0, &ts, NULL), 0);
 		CHECK(gt_now_ns() - t0 >= 2000000LL);
 	}
+}
+
+/* A symbol of the vDSO the kernel mapped (AT_SYSINFO_EHDR), found through its dynamic section as ld.so does; NULL if none. */
+static void *vdso_sym(const char *name)
+{
+	uintptr_t base = getauxval(AT_SYSINFO_EHDR);
+	if (!base)
+		return NULL;
+	const Elf64_Ehdr *eh = (const void *)base;
+	if (memcmp(eh->e_ident, ELFMAG, SELFMAG) != 0 || eh->e_type != ET_DYN)
+		return NULL;
+	const Elf64_Phdr *ph = (const void *)(base + eh->e_phoff);
+	uintptr_t bias = 0;
+	const Elf64_Dyn *dyn = NULL;
+	bool have_load = false;
+	for (int i = 0; i < eh->e_phnum; i++) {
+		if (ph[i].p_type == PT_LOAD && !have_load) {
+			bias = base + ph[i].p_offset - ph[i].p_vaddr;
+			have_load = true;
+		} else if (ph[i].p_type == PT_DYNAMIC) {
+			dyn = (const void *)(base + ph[i].p_offset);
+		}
+	}
+	if (!have_load || !dyn)
+		return NULL;
+	const Elf64_Sym *sym = NULL;
+	const char *str = NULL;
+	const Elf32_Word *hash = NULL;
+	for (; dyn->d_tag != DT_NULL; dyn++) {
+		if (dyn->d_tag == DT_SYMTAB)
+			sym = (const void *)(bias + dyn->d_un.d_ptr);
+		else if (dyn->d_tag == DT_STRTAB)
+			str = (const void *)(bias + dyn->d_un.d_ptr);
+		else if (dyn->d_tag == DT_HASH)
+			hash = (const void *)(bias + dyn->d_un.d_ptr);
+	}
+	if (!sym || !str || !hash)
+		return NULL;
+	for (Elf32_Word i = 0; i < hash[1]; i++)	/* nchain: the number of symbols */
+		if (sym[i].st_shndx != SHN_UNDEF && ELF64_ST_TYPE(sym[i].st_info) == STT_FUNC &&
+		    strcmp(str + sym[i].st_name, name) == 0)
+			return (void *)(bias + sym[i].st_value);
+	return NULL;
+}
+
+/* The vDSO's clocks agree with the system calls: each reading falls between two system-call readings around it. */
+GT_CASE(vdso_clock_gettime_agrees, "clock_gettime")
+{
+	int (*vgettime)(clockid_t, struct timespec *) = vdso_sym("__vdso_clock_gettime");
+	CHECK(vgettime != NULL);
+	CHECK(vdso_sym("clock_gettime") == (void *)vgettime);
+	static const clockid_t clocks[] = { CLOCK_REALTIME, CLOCK_MONOTONIC, CLOCK_BOOTTIME,
+					    CLOCK_MONOTONIC_RAW, CLOCK_TAI, CLOCK_PROCESS_CPUTIME_ID };
+	for (size_t i = 0; i < sizeof clocks / sizeof clocks[0]; i++) {
+		struct timespec a, b, c;
+		OK(syscall(SYS_clock_gettime, clocks[i], &a));
+		EQ(vgettime(clocks[i], &b), 0);
+		OK(syscall(SYS_clock_gettime, clocks[i], &c));
+		CHECK(b.tv_nsec >= 0 && b.tv_nsec < 1000000000);
+		CHECK(ts_ns(a) <= ts_ns(b) && ts_ns(b) <= ts_ns(c));
+	}
+	/* A clock it does not know is the system call's error. */
+	struct timespec t;
+	EQ(vgettime(12345, &t), -EINVAL);
+}
+
+GT_CASE(vdso_gettimeofday_time_getcpu_agree, "gettimeofday time getcpu clock_getres")
+{
+	int (*vgtod)(struct timeval *, struct timezone *) = vdso_sym("__vdso_gettimeofday");
+	time_t (*vtime)(time_t *) = vdso_sym("__vdso_time");
+	long (*vgetcpu)(unsigned *, unsigned *, void *) = vdso_sym("__vdso_getcpu");
+	int (*vgetres)(clockid_t, struct timespec *) = vdso_sym("__vdso_clock_getres");
+	CHECK(vgtod && vtime && vgetcpu && vgetres);
+	struct timeval a, b, c;
+	OK(syscall(SYS_gettimeofday, &a, NULL));
+	EQ(vgtod(&b, NULL), 0);
+	OK(syscall(SYS_gettimeofday, &c, NULL));
+	CHECK(b.tv_usec >= 0 && b.tv_usec < 1000000);
+	uint64_t ua = a.tv_sec * 1000000ull + a.tv_usec, ub = b.tv_sec * 1000000ull + b.tv_usec,
+		 uc = c.tv_sec * 1000000ull + c.tv_usec;
+	CHECK(ua <= ub && ub <= uc);
+	struct timezone tz = { -1, -1 }, tz2 = { -2, -2 };
+	EQ(vgtod(NULL, &tz), 0);
+	OK(syscall(SYS_gettimeofday, NULL, &tz2));
+	EQ(tz.tz_minuteswest, tz2.tz_minuteswest);
+	time_t t1 = syscall(SYS_time, NULL), t2, t3;
+	time_t t2r = vtime(&t2);
+	t3 = syscall(SYS_time, NULL);
+	EQ(t2r, t2);
+	CHECK(t1 <= t2 && t2 <= t3);
+	unsigned cpu = 99, node = 99, scpu = 98, snode = 98;
+	EQ(vgetcpu(&cpu, &node, NULL), 0);
+	OK(syscall(SYS_getcpu, &scpu, &snode, NULL));
+	EQ(cpu, scpu);
+	EQ(node, snode);
+	struct timespec r1, r2;
+	EQ(vgetres(CLOCK_MONOTONIC, &r1), 0);
+	OK(syscall(SYS_clock_getres, CLOCK_MONOTONIC, &r2));
+	EQ(ts_ns(r1), ts_ns(r2));
 }

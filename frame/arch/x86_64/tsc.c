@@ -78,6 +78,12 @@ uint64_t tsc_hz(void)
 	return tsc_freq;
 }
 
+void tsc_params(uint64_t *base, uint64_t *mult)
+{
+	*mult = __atomic_load_n(&tsc_mult, __ATOMIC_ACQUIRE);
+	*base = tsc_base;
+}
+
 uint64_t tsc_delta_to_ns(uint64_t delta)
 {
 	return (uint64_t)(((unsigned __int128)delta * tsc_mult) >> 32);

@@ -76,8 +76,9 @@ struct exec_stack_args {
 	const char *const *envp;	/* NULL-terminated, kernel copies */
 	const char *execfn;		/* the path exec was called with */
 	const uint8_t *random;		/* 16 bytes for AT_RANDOM */
-	const struct exec_auxv *auxv;	/* caller's entries, without AT_NULL/AT_RANDOM/AT_EXECFN/AT_PLATFORM */
+	const struct exec_auxv *auxv;	/* caller's entries, without AT_NULL/AT_RANDOM/AT_HWCAP2/AT_EXECFN/AT_PLATFORM */
 	size_t auxv_count;
+	uint64_t hwcap2;		/* AT_HWCAP2 (HWCAP2_FSGSBASE when user FSGSBASE is on: not in Cadre) */
 };
 
 /*

@@ -18,6 +18,8 @@ uint64_t hpet_hz(void);
 void tsc_mark_boot(void);
 void tsc_calibrate(void);
 uint64_t tsc_hz(void);
+/* The monotonic clock's formula, ns = (tsc - *base) * *mult >> 32 (*mult 0 before calibration), for the vDSO. */
+void tsc_params(uint64_t *base, uint64_t *mult);
 /* Convert a TSC delta to nanoseconds (0 before calibration). */
 uint64_t tsc_delta_to_ns(uint64_t delta);
 
