@@ -4,6 +4,7 @@
 #include <frame/errno.h>
 #include <frame/heap.h>
 #include <frame/log.h>
+#include <frame/mutex.h>
 #include <frame/page.h>
 #include <frame/string.h>
 #include <frame/sched.h>
@@ -12,6 +13,8 @@
 #include <kernel/page_cache.h>
 #include <kernel/proc.h>
 #include <kernel/utsname.h>
+
+#include <kernel/random.h>
 
 #include "procfs_internal.h"
 
@@ -116,6 +119,33 @@ static void gen_slabinfo(struct sbuf *b)
 	}
 }
 
+/* A random (version 4) UUID's text, as Linux's proc_do_uuid. */
+static void put_uuid(struct sbuf *b, const uint8_t *in)
+{
+	uint8_t u[16];
+	memcpy(u, in, sizeof(u));
+	u[6] = (u[6] & 0x0f) | 0x40;
+	u[8] = (u[8] & 0x3f) | 0x80;
+	for (int i = 0; i < 16; i++)
+		sbuf_printf(b, "%02x%s", u[i], i == 3 || i == 5 || i == 7 || i == 9 ? "-" : "");
+	sbuf_printf(b, "\n");
+}
+
+/* One per boot, drawn at first use. */
+static const uint8_t *boot_id(void)
+{
+	static struct mutex lock = MUTEX_INIT("boot_id");
+	static uint8_t id[16];
+	static bool drawn;
+	mutex_lock(&lock);
+	if (!drawn) {
+		random_bytes(id, sizeof(id));
+		drawn = true;
+	}
+	mutex_unlock(&lock);
+	return id;
+}
+
 int procfs_gen_global(enum pkind kind, struct sbuf *b)
 {
 	struct mem_stats m;
@@ -161,6 +191,21 @@ int procfs_gen_global(enum pkind kind, struct sbuf *b)
 	case K_SYS_PIDMAX:
 		sbuf_printf(b, "%d\n", PID_MAX);
 		return 0;
+	case K_SYS_NGROUPS_MAX:
+		sbuf_printf(b, "%d\n", 65536);	/* Linux's NGROUPS_MAX */
+		return 0;
+	case K_SYS_CAP_LAST_CAP:
+		sbuf_printf(b, "%d\n", 40);	/* CAP_CHECKPOINT_RESTORE, Linux 6.1's last */
+		return 0;
+	case K_SYS_BOOT_ID:
+		put_uuid(b, boot_id());
+		return 0;
+	case K_SYS_UUID: {
+		uint8_t u[16];
+		random_bytes(u, sizeof(u));
+		put_uuid(b, u);
+		return 0;
+	}
 	case K_SYS_OSTYPE:
 		sbuf_printf(b, "%s\n", UTS_SYSNAME);
 		return 0;

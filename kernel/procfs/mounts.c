@@ -5,6 +5,9 @@
 #include <frame/mutex.h>
 #include <frame/string.h>
 
+#include <kernel/devices.h>
+
+#include "../fs/vfs_internal.h"
 #include "procfs_internal.h"
 
 /* mount(2) flags /proc/mounts shows (Linux's MS_*). */
@@ -16,6 +19,8 @@
 
 struct mount_rec {
 	const struct mount *mnt;	/* identity only: never dereferenced */
+	uint32_t id, parent_id;		/* for mountinfo, taken at mount time */
+	uint64_t dev;
 	char *source, *target, *fstype;
 	unsigned long flags;
 	struct mount_rec *next;
@@ -48,6 +53,9 @@ int mounts_record(const struct path *mnt_root, const char *source, const char *t
 	if (!r)
 		return -ENOMEM;
 	r->mnt = mnt_root->mnt;
+	r->id = mnt_root->mnt->id;
+	r->parent_id = mnt_root->mnt->parent ? mnt_root->mnt->parent->id : r->id;
+	r->dev = mnt_root->mnt->sb->dev;
 	r->source = dup_str(source && *source ? source : "none");
 	r->target = dup_str(target);
 	r->fstype = dup_str(fstype);
@@ -103,6 +111,33 @@ void mounts_format(struct sbuf *b, const struct path *root)
 			    (r->flags & MS_NOSUID) ? ",nosuid" : "", (r->flags & MS_NODEV) ? ",nodev" : "",
 			    (r->flags & MS_NOEXEC) ? ",noexec" : "",
 			    (r->flags & MS_NOATIME) ? ",noatime" : ",relatime");
+	}
+	mutex_unlock(&recs_lock);
+}
+
+/* Per-mount options as Linux's show_mnt_opts() writes them. */
+static void put_mount_opts(struct sbuf *b, unsigned long flags)
+{
+	sbuf_printf(b, "%s%s%s%s%s", (flags & MS_RDONLY) ? "ro" : "rw",
+		    (flags & MS_NOSUID) ? ",nosuid" : "", (flags & MS_NODEV) ? ",nodev" : "",
+		    (flags & MS_NOEXEC) ? ",noexec" : "", (flags & MS_NOATIME) ? ",noatime" : ",relatime");
+}
+
+void mountinfo_format(struct sbuf *b, const struct path *root)
+{
+	/* The root: Linux's initramfs root has no parent and shows itself as its own. */
+	const struct mount *top = root->mnt;
+	sbuf_printf(b, "%u %u %u:%u / / rw - rootfs rootfs rw\n", top->id, top->id,
+		    dev_major(top->sb->dev), dev_minor(top->sb->dev));
+	mutex_lock(&recs_lock);
+	for (struct mount_rec *r = recs; r; r = r->next) {
+		sbuf_printf(b, "%u %u %u:%u / ", r->id, r->parent_id, dev_major(r->dev), dev_minor(r->dev));
+		put_escaped(b, r->target);
+		sbuf_putn(b, " ", 1);
+		put_mount_opts(b, r->flags);
+		sbuf_printf(b, " - %s ", r->fstype);
+		put_escaped(b, r->source);
+		sbuf_printf(b, " %s\n", (r->flags & MS_RDONLY) ? "ro" : "rw");
 	}
 	mutex_unlock(&recs_lock);
 }

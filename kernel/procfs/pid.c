@@ -170,7 +170,7 @@ int procfs_gen_pid(enum pkind kind, int pid, struct sbuf *b)
 	if (kind == K_PID_STAT || kind == K_PID_STATUS || kind == K_PID_STATM ||
 	    kind == K_PID_CMDLINE || kind == K_PID_ENVIRON || kind == K_PID_MAPS)
 		what |= SNAP_MM;
-	if (kind == K_PID_MOUNTS)
+	if (kind == K_PID_MOUNTS || kind == K_PID_MOUNTINFO)
 		what |= SNAP_FS;
 	int err = snap_take(pid, what, &s);
 	if (err)
@@ -202,6 +202,7 @@ int procfs_gen_pid(enum pkind kind, int pid, struct sbuf *b)
 			sbuf_printf(b, "%d\n", adj);
 		break;
 	}
+	case K_PID_MOUNTINFO: mountinfo_format(b, &s.root); break;
 	default: err = -EINVAL; break;
 	}
 	snap_put(&s);

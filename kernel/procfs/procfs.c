@@ -69,11 +69,18 @@ static const struct pentry sys_entries[] = {
 };
 static const struct pentry sys_kernel_entries[] = {
 	{ "domainname", K_SYS_DOMAINNAME, S_IFREG | 0644 },
+	{ "cap_last_cap", K_SYS_CAP_LAST_CAP, S_IFREG | 0444 },
 	{ "hostname", K_SYS_HOSTNAME, S_IFREG | 0644 },
+	{ "ngroups_max", K_SYS_NGROUPS_MAX, S_IFREG | 0444 },
 	{ "osrelease", K_SYS_OSRELEASE, S_IFREG | 0444 },
 	{ "ostype", K_SYS_OSTYPE, S_IFREG | 0444 },
 	{ "pid_max", K_SYS_PIDMAX, S_IFREG | 0444 },
+	{ "random", K_SYS_RANDOM, S_IFDIR | 0555 },
 	{ "version", K_SYS_VERSION, S_IFREG | 0444 },
+};
+static const struct pentry sys_random_entries[] = {
+	{ "boot_id", K_SYS_BOOT_ID, S_IFREG | 0444 },
+	{ "uuid", K_SYS_UUID, S_IFREG | 0444 },
 };
 static const struct pentry sys_fs_entries[] = {
 	{ "file-max", K_SYS_FILE_MAX, S_IFREG | 0444 },
@@ -88,6 +95,7 @@ static const struct pentry pid_entries[] = {
 	{ "exe", K_PID_EXE, S_IFLNK | 0777 },
 	{ "fd", K_PID_FD, S_IFDIR | 0500 },
 	{ "maps", K_PID_MAPS, S_IFREG | 0444 },
+	{ "mountinfo", K_PID_MOUNTINFO, S_IFREG | 0444 },
 	{ "mounts", K_PID_MOUNTS, S_IFREG | 0444 },
 	{ "oom_score", K_PID_OOM_SCORE, S_IFREG | 0444 },
 	{ "oom_score_adj", K_PID_OOM_SCORE_ADJ, S_IFREG | 0644 },
@@ -110,6 +118,7 @@ static bool dir_table(enum pkind kind, struct dir_table *t)
 	case K_SYS: *t = (struct dir_table){ sys_entries, ARRAY_SIZE(sys_entries), K_ROOT }; return true;
 	case K_SYS_KERNEL: *t = (struct dir_table){ sys_kernel_entries, ARRAY_SIZE(sys_kernel_entries), K_SYS }; return true;
 	case K_SYS_FS: *t = (struct dir_table){ sys_fs_entries, ARRAY_SIZE(sys_fs_entries), K_SYS }; return true;
+	case K_SYS_RANDOM: *t = (struct dir_table){ sys_random_entries, ARRAY_SIZE(sys_random_entries), K_SYS_KERNEL }; return true;
 	case K_NET: *t = (struct dir_table){ net_entries, ARRAY_SIZE(net_entries), K_ROOT }; return true;
 	case K_PID_DIR: *t = (struct dir_table){ pid_entries, ARRAY_SIZE(pid_entries), K_ROOT }; return true;
 	case K_PID_FD: *t = (struct dir_table){ NULL, 0, K_PID_DIR }; return true;

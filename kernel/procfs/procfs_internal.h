@@ -69,6 +69,8 @@ int procfs_path_name_locked(const struct path *root, const struct path *p, char 
 
 /* /proc/[pid]/mounts as seen from @root (a process's root). */
 void mounts_format(struct sbuf *b, const struct path *root);
+/* /proc/pid/mountinfo: Linux's fields (ids, device, root, mount point, options, "-", type, source, super options). */
+void mountinfo_format(struct sbuf *b, const struct path *root);
 
 /* ---- the file system (procfs.c) and its content (global.c, pid.c) ---- */
 
@@ -77,15 +79,16 @@ enum pkind {
 	K_FILESYSTEMS, K_VERSION, K_CMDLINE, K_SLABINFO,
 	K_SYS, K_SYS_KERNEL, K_SYS_FS, K_SYS_PIDMAX, K_SYS_OSTYPE, K_SYS_OSRELEASE,
 	K_SYS_VERSION, K_SYS_HOSTNAME, K_SYS_DOMAINNAME, K_SYS_NR_OPEN, K_SYS_PIPE_MAX,
-	K_SYS_FILE_MAX,
+	K_SYS_FILE_MAX, K_SYS_NGROUPS_MAX, K_SYS_CAP_LAST_CAP, K_SYS_RANDOM, K_SYS_BOOT_ID,
+	K_SYS_UUID,
 	K_NET, K_NET_ARP, K_NET_DEV, K_NET_ROUTE, K_NET_TCP, K_NET_UDP,
 	K_PID_DIR, K_PID_STAT, K_PID_STATUS, K_PID_STATM, K_PID_CMDLINE, K_PID_COMM,
-	K_PID_ENVIRON, K_PID_MAPS, K_PID_MOUNTS, K_PID_EXE, K_PID_CWD, K_PID_ROOT, K_PID_FD,
-	K_PID_FD_LINK, K_PID_OOM_SCORE, K_PID_OOM_SCORE_ADJ,
+	K_PID_ENVIRON, K_PID_MAPS, K_PID_MOUNTS, K_PID_MOUNTINFO, K_PID_EXE, K_PID_CWD, K_PID_ROOT,
+	K_PID_FD, K_PID_FD_LINK, K_PID_OOM_SCORE, K_PID_OOM_SCORE_ADJ,
 	K_COUNT
 };
 
-/* Text of a global file (K_MEMINFO ... K_SYS_FILE_MAX, K_NET_*). 0 or -errno. */
+/* Text of a global file (K_MEMINFO ... K_SYS_UUID, K_NET_*). 0 or -errno. */
 int procfs_gen_global(enum pkind kind, struct sbuf *b);
 /* Text of a file of process @pid: 0, -ESRCH when it is gone. */
 int procfs_gen_pid(enum pkind kind, int pid, struct sbuf *b);

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <linux/futex.h>
 #include <sched.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <sys/prctl.h>
 #include <signal.h>
@@ -408,4 +409,89 @@ GT_CASE(fadvise_basic, "fadvise64")
 	int p[2];
 	OK(pipe(p));
 	EQ(posix_fadvise(p[0], 0, 0, POSIX_FADV_NORMAL), ESPIPE);
+}
+
+/* A small file's whole text (procfs and sysfs files report no size), NUL-terminated. */
+static size_t read_text(const char *path, char *buf, size_t size)
+{
+	int fd = OK(open(path, O_RDONLY));
+	size_t n = 0;
+	for (;;) {
+		long got = OK(read(fd, buf + n, size - 1 - n));
+		if (got == 0)
+			break;
+		n += (size_t)got;
+		CHECK(n < size - 1);
+	}
+	OK(close(fd));
+	buf[n] = 0;
+	return n;
+}
+
+/* The CPU lists glibc's get_nprocs() reads: one range of the CPUs there are, and a cpuN directory each. */
+GT_CASE(sysfs_cpu_lists, "open read")
+{
+	char want[32], buf[64];
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	CHECK(n >= 1);
+	if (n == 1)
+		snprintf(want, sizeof want, "0\n");
+	else
+		snprintf(want, sizeof want, "0-%ld\n", n - 1);
+	read_text("/sys/devices/system/cpu/online", buf, sizeof buf);
+	STREQ(buf, want);
+	read_text("/sys/devices/system/cpu/possible", buf, sizeof buf);
+	STREQ(buf, want);
+	read_text("/sys/devices/system/cpu/present", buf, sizeof buf);
+	STREQ(buf, want);
+	struct stat st;
+	OK(stat("/sys/devices/system/cpu/cpu0", &st));
+	CHECK(S_ISDIR(st.st_mode));
+	snprintf(buf, sizeof buf, "/sys/devices/system/cpu/cpu%ld", n);
+	ERR(stat(buf, &st), ENOENT);
+}
+
+/* /proc/self/mountinfo: Linux's fields, "-" before the type, the root and /proc among the lines. */
+GT_CASE(proc_mountinfo_fields, "open read")
+{
+	static char text[16384];
+	read_text("/proc/self/mountinfo", text, sizeof text);
+	bool root = false, proc = false;
+	for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+		unsigned id, parent, major, minor;
+		char fsroot[256], point[256], opts[256], type[64], source[256];
+		int used = 0;
+		EQ(sscanf(line, "%u %u %u:%u %255s %255s %255s %n", &id, &parent, &major, &minor,
+			  fsroot, point, opts, &used), 7);
+		CHECK(strncmp(opts, "rw", 2) == 0 || strncmp(opts, "ro", 2) == 0);
+		char *dash = strstr(line + used, "- ");
+		CHECK(dash != NULL);
+		EQ(sscanf(dash, "- %63s %255s", type, source), 2);
+		if (strcmp(point, "/") == 0)
+			root = true;
+		if (strcmp(point, "/proc") == 0 && strcmp(type, "proc") == 0 && strcmp(fsroot, "/") == 0)
+			proc = true;
+	}
+	CHECK(root);
+	CHECK(proc);
+}
+
+/* /proc/sys/kernel: the limits glibc and libcap read, and random UUIDs (boot_id fixed, uuid fresh each read). */
+GT_CASE(proc_sys_kernel_values, "open read")
+{
+	char a[64], b[64];
+	read_text("/proc/sys/kernel/ngroups_max", a, sizeof a);
+	STREQ(a, "65536\n");
+	read_text("/proc/sys/kernel/cap_last_cap", a, sizeof a);
+	STREQ(a, "40\n");
+	read_text("/proc/sys/kernel/random/boot_id", a, sizeof a);
+	read_text("/proc/sys/kernel/random/boot_id", b, sizeof b);
+	STREQ(a, b);
+	EQ(strlen(a), 37);
+	CHECK(a[8] == '-' && a[13] == '-' && a[14] == '4' && a[18] == '-' && a[23] == '-' && a[36] == '\n');
+	read_text("/proc/sys/kernel/random/uuid", a, sizeof a);
+	read_text("/proc/sys/kernel/random/uuid", b, sizeof b);
+	CHECK(strcmp(a, b) != 0);
+	EQ(strlen(b), 37);
+	CHECK(b[14] == '4' && strchr("89ab", b[19]) != NULL);
 }
