@@ -440,6 +440,10 @@ static int exec_at_depth(const struct path *at, const char *path, const char *na
 	t->sig.altstack_size = 0;
 	t->sig.altstack_flags = SS_DISABLE;
 	t->clear_child_tid = 0;
+	t->rseq = 0;	/* the new program registers its own */
+	t->rseq_len = t->rseq_sig = 0;
+	t->rseq_resume = false;
+	p->membarrier_registered = 0;
 	strlcpy(p->comm, base_name(name), sizeof(p->comm));
 	strlcpy(p->exe, name, sizeof(p->exe));
 	p->exe_done = true;

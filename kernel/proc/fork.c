@@ -144,6 +144,13 @@ int64_t proc_clone(uint64_t flags, vaddr_t newsp, vaddr_t ptid, vaddr_t ctid, va
 		return -ENOMEM;
 	}
 	init_child_context(t, cur, flags, newsp, tls);
+	/* A forked copy keeps its rseq registration (the same address in its own memory); threads start without. */
+	if (!(flags & CLONE_VM) && cur->rseq) {
+		t->rseq = cur->rseq;
+		t->rseq_len = cur->rseq_len;
+		t->rseq_sig = cur->rseq_sig;
+		t->rseq_resume = true;
+	}
 	if (flags & CLONE_CHILD_CLEARTID)
 		t->clear_child_tid = ctid;
 

@@ -208,6 +208,55 @@ int64_t sys_clone(uint64_t flags, vaddr_t newsp, vaddr_t parent_tid, vaddr_t chi
 	return proc_clone(flags, newsp, parent_tid, child_tid, tls);
 }
 
+/*
+ * clone3: Linux's argument checks, then clone's work. Not supported (EINVAL,
+ * as a kernel without them): CLONE_PIDFD (no pidfds), set_tid (choosing
+ * the child's pid), CLONE_CLEAR_SIGHAND and CLONE_INTO_CGROUP.
+ */
+int64_t sys_clone3(struct clone_args __user *uargs, size_t size)
+{
+	struct clone_args a;
+	if (size > PAGE_SIZE)
+		return -E2BIG;
+	if (size < CLONE_ARGS_SIZE_VER0)
+		return -EINVAL;
+	memset(&a, 0, sizeof(a));
+	if (copy_from_user(&a, uargs, MIN(size, sizeof(a))))
+		return -EFAULT;
+	/* A newer, larger struct is accepted only if what we do not know of it is zero. */
+	for (size_t off = sizeof(a); off < size; off++) {
+		uint8_t b;
+		if (get_user_u8(&b, (const uint8_t __user *)uargs + off))
+			return -EFAULT;
+		if (b)
+			return -E2BIG;
+	}
+	if (a.set_tid_size > 32 || (!a.set_tid && a.set_tid_size) || (a.set_tid && !a.set_tid_size))
+		return -EINVAL;
+	if ((a.exit_signal & ~(uint64_t)CSIGNAL) || a.exit_signal > KERNEL_NSIG)
+		return -EINVAL;
+	if ((a.flags & CLONE_INTO_CGROUP) && (a.cgroup > 0x7fffffff || size < CLONE_ARGS_SIZE_VER2))
+		return -EINVAL;
+	/* clone3_args_valid(): the CSIGNAL bits and CLONE_DETACHED are not flags here. */
+	if (a.flags & ~(0xffffffffULL | CLONE_CLEAR_SIGHAND | CLONE_INTO_CGROUP))
+		return -EINVAL;
+	if (a.flags & (CLONE_DETACHED | CSIGNAL))
+		return -EINVAL;
+	if ((a.flags & (CLONE_SIGHAND | CLONE_CLEAR_SIGHAND)) == (CLONE_SIGHAND | CLONE_CLEAR_SIGHAND))
+		return -EINVAL;
+	if ((a.flags & (CLONE_THREAD | CLONE_PARENT)) && a.exit_signal)
+		return -EINVAL;
+	if (!a.stack != !a.stack_size)
+		return -EINVAL;
+	if (a.stack && (a.stack + a.stack_size < a.stack || !user_range_ok(a.stack, a.stack_size)))
+		return -EINVAL;
+	if (a.set_tid || (a.flags & (CLONE_PIDFD | CLONE_CLEAR_SIGHAND | CLONE_INTO_CGROUP)))
+		return -EINVAL;
+	/* The stack is given as its lowest address and size: it grows down from the top. */
+	return proc_clone(a.flags | a.exit_signal, a.stack ? a.stack + a.stack_size : 0,
+			  a.parent_tid, a.child_tid, a.tls);
+}
+
 int64_t sys_fork(void)
 {
 	return proc_clone(SIGCHLD, 0, 0, 0, 0);

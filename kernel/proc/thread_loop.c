@@ -54,6 +54,7 @@ int thread_enter_user(struct thread *t)
 	for (;;) {
 		if (t->exiting || p->exiting)
 			proc_exit_thread(t->exit_code);
+		rseq_before_user(t);
 		signal_deliver(t);
 		if (t->exiting || p->exiting)
 			proc_exit_thread(t->exit_code);
@@ -63,10 +64,12 @@ int thread_enter_user(struct thread *t)
 			handle_syscall(t);
 			break;
 		case USER_RETURN_EXCEPTION:
+			rseq_event(t);
 			handle_exception(t);
 			break;
 		case USER_RETURN_INTERRUPT:
-			/* Its handlers ran; preemption, if due, already happened. */
+			/* Its handlers ran; preemption, if due, already happened: a section restarts. */
+			rseq_event(t);
 			break;
 		}
 	}

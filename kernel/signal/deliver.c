@@ -198,6 +198,8 @@ void signal_deliver(struct thread *t)
 			die(p, sig);
 		}
 		fix_syscall_result(t, &sa, true);
+		/* A handler interrupts an rseq critical section: the frame resumes at its abort handler. */
+		rseq_event(t);
 		if (signal_setup_frame(t, sig, &info, &sa))
 			die(p, SIGSEGV);
 		kernel_sigset_t block = sa.sa_mask;

@@ -1124,6 +1124,11 @@ static int64_t sc_execveat(const struct syscall_args *a)
 	return sys_execveat((int)a->a[0], user_ptr(a->a[1]), user_ptr(a->a[2]), user_ptr(a->a[3]), (int)a->a[4]);
 }
 
+static int64_t sc_membarrier(const struct syscall_args *a)
+{
+	return sys_membarrier((int)a->a[0], (uint32_t)a->a[1], (int)a->a[2]);
+}
+
 static int64_t sc_mlock2(const struct syscall_args *a)
 {
 	return sys_mlock2((vaddr_t)a->a[0], (size_t)a->a[1], (uint64_t)a->a[2]);
@@ -1147,6 +1152,16 @@ static int64_t sc_pwritev2(const struct syscall_args *a)
 static int64_t sc_statx(const struct syscall_args *a)
 {
 	return sys_statx((int)a->a[0], user_ptr(a->a[1]), (uint32_t)a->a[2], (uint32_t)a->a[3], user_ptr(a->a[4]));
+}
+
+static int64_t sc_rseq(const struct syscall_args *a)
+{
+	return sys_rseq((vaddr_t)a->a[0], (uint32_t)a->a[1], (int)a->a[2], (uint32_t)a->a[3]);
+}
+
+static int64_t sc_clone3(const struct syscall_args *a)
+{
+	return sys_clone3(user_ptr(a->a[0]), (size_t)a->a[1]);
 }
 
 static int64_t sc_close_range(const struct syscall_args *a)
@@ -1489,7 +1504,7 @@ const struct syscall_desc syscall_table[] = {
 	[321] = { "bpf", 0, 0, 0, { 0 } },
 	[322] = { "execveat", sc_execveat, 5, 0, { SC_S32, SC_STR, SC_PTR, SC_PTR, SC_X32 } },
 	[323] = { "userfaultfd", 0, 0, 0, { 0 } },
-	[324] = { "membarrier", 0, 0, 0, { 0 } },
+	[324] = { "membarrier", sc_membarrier, 3, 0, { SC_X32, SC_X32, SC_S32 } },
 	[325] = { "mlock2", sc_mlock2, 3, SYSCALL_RET_ADDR, { SC_PTR, SC_U64, SC_X64 } },
 	[326] = { "copy_file_range", sc_copy_file_range, 6, 0, { SC_S32, SC_PTR, SC_S32, SC_PTR, SC_U64, SC_X64 } },
 	[327] = { "preadv2", sc_preadv2, 6, 0, { SC_S32, SC_PTR, SC_U64, SC_S64, SC_U64, SC_X32 } },
@@ -1499,7 +1514,7 @@ const struct syscall_desc syscall_table[] = {
 	[331] = { "pkey_free", 0, 0, 0, { 0 } },
 	[332] = { "statx", sc_statx, 5, 0, { SC_S32, SC_STR, SC_X32, SC_U32, SC_PTR } },
 	[333] = { "io_pgetevents", 0, 0, 0, { 0 } },
-	[334] = { "rseq", 0, 0, 0, { 0 } },
+	[334] = { "rseq", sc_rseq, 4, 0, { SC_PTR, SC_U32, SC_X32, SC_U32 } },
 	[424] = { "pidfd_send_signal", 0, 0, 0, { 0 } },
 	[425] = { "io_uring_setup", 0, 0, 0, { 0 } },
 	[426] = { "io_uring_enter", 0, 0, 0, { 0 } },
@@ -1511,7 +1526,7 @@ const struct syscall_desc syscall_table[] = {
 	[432] = { "fsmount", 0, 0, 0, { 0 } },
 	[433] = { "fspick", 0, 0, 0, { 0 } },
 	[434] = { "pidfd_open", 0, 0, 0, { 0 } },
-	[435] = { "clone3", 0, 0, 0, { 0 } },
+	[435] = { "clone3", sc_clone3, 2, 0, { SC_PTR, SC_U64 } },
 	[436] = { "close_range", sc_close_range, 3, 0, { SC_U32, SC_U32, SC_X32 } },
 	[437] = { "openat2", 0, 0, 0, { 0 } },
 	[438] = { "pidfd_getfd", 0, 0, 0, { 0 } },

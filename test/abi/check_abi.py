@@ -62,7 +62,8 @@ def parse_header(path):
                     structs[current] = []
                 unchecked = False
             continue
-        if line.startswith("};"):
+        # "};", or "} __attribute__((aligned(N)));" for a struct UAPI aligns.
+        if re.match(r"^\}\s*(__attribute__\s*\(\(.*\)\)\s*)?;", line):
             current = None
             continue
         m = FIELD_RE.match(line)

@@ -495,3 +495,127 @@ GT_CASE(proc_sys_kernel_values, "open read")
 	EQ(strlen(b), 37);
 	CHECK(b[14] == '4' && strchr("89ab", b[19]) != NULL);
 }
+
+#include <linux/membarrier.h>
+
+/* membarrier: Linux 6.1's command set; private commands need their registration first. */
+GT_CASE(membarrier_commands, "membarrier")
+{
+	long mask = OK(syscall(SYS_membarrier, MEMBARRIER_CMD_QUERY, 0, 0));
+	EQ(mask, 0x1ff);
+	OK(syscall(SYS_membarrier, MEMBARRIER_CMD_GLOBAL, 0, 0));
+	OK(syscall(SYS_membarrier, MEMBARRIER_CMD_GLOBAL_EXPEDITED, 0, 0));
+	ERR(syscall(SYS_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0, 0), EPERM);
+	OK(syscall(SYS_membarrier, MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED, 0, 0));
+	OK(syscall(SYS_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0, 0));
+	ERR(syscall(SYS_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED_SYNC_CORE, 0, 0), EPERM);
+	OK(syscall(SYS_membarrier, MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_SYNC_CORE, 0, 0));
+	OK(syscall(SYS_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED_SYNC_CORE, 0, 0));
+	ERR(syscall(SYS_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED_RSEQ, 0, 0), EPERM);
+	OK(syscall(SYS_membarrier, MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_RSEQ, 0, 0));
+	OK(syscall(SYS_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED_RSEQ, MEMBARRIER_CMD_FLAG_CPU, 0));
+	OK(syscall(SYS_membarrier, MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED, 0, 0));
+	ERR(syscall(SYS_membarrier, MEMBARRIER_CMD_QUERY, 1, 0), EINVAL);
+	ERR(syscall(SYS_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, MEMBARRIER_CMD_FLAG_CPU, 0), EINVAL);
+	ERR(syscall(SYS_membarrier, 3, 0, 0), EINVAL);
+	ERR(syscall(SYS_membarrier, 1024, 0, 0), EINVAL);
+}
+
+#include <linux/rseq.h>
+
+#define GT_RSEQ_SIG 0x53053053	/* glibc's x86 signature */
+
+static struct rseq gt_rseq;
+static volatile int rseq_result;
+
+#ifdef __GLIBC__
+extern const ptrdiff_t __rseq_offset;
+extern const unsigned int __rseq_size;
+#endif
+
+/* glibc registers its own area at start: take it back for the test (and give it again after). */
+static void *libc_rseq(void)
+{
+#ifdef __GLIBC__
+	if (__rseq_size)
+		return (char *)__builtin_thread_pointer() + __rseq_offset;
+#endif
+	return NULL;
+}
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+}
+
+/* Enter a critical section whose descriptor is in @area, signal ourselves inside it: 2 if it aborted, 1 if not. */
+static int rseq_section_with_signal(struct rseq *area)
+{
+	rseq_result = 0;
+	int pid = getpid();
+	__asm__ volatile(
+		".pushsection .data, \"aw\"\n"
+		".balign 32\n"
+		"gt_rseq_cs:\n"
+		".long 0, 0\n"
+		".quad 1f, 2f - 1f, 4f\n"
+		".popsection\n"
+		"leaq gt_rseq_cs(%%rip), %%rax\n"
+		"movq %%rax, %[cs]\n"
+		"1:\n"
+		"movl $62, %%eax\n"		/* kill(pid, SIGUSR1): the handler comes on the way out */
+		"movl %[pid], %%edi\n"
+		"movl $10, %%esi\n"
+		"syscall\n"
+		"nop\n"			/* the return address must be inside the section */
+		"2:\n"
+		"movl $1, %[res]\n"
+		"jmp 5f\n"
+		".long 0x53053053\n"
+		"4:\n"
+		"movl $2, %[res]\n"
+		"5:\n"
+		: [cs] "=m"(area->rseq_cs), [res] "=m"(rseq_result)
+		: [pid] "r"(pid)
+		: "rax", "rdi", "rsi", "rcx", "r11", "memory");
+	return rseq_result;
+}
+
+GT_CASE(rseq_register_and_abort, "rseq")
+{
+	struct rseq *libc = libc_rseq();
+	if (libc)
+		OK(syscall(SYS_rseq, libc, 32, RSEQ_FLAG_UNREGISTER, GT_RSEQ_SIG));
+	struct rseq *r = &gt_rseq;
+	CHECK(((uintptr_t)r & 31) == 0);
+	r->cpu_id = 12345;
+	OK(syscall(SYS_rseq, r, 32, 0, GT_RSEQ_SIG));
+	unsigned cpu = 99;
+	OK(syscall(SYS_getcpu, &cpu, NULL, NULL));
+	EQ(r->cpu_id, cpu);
+	EQ(r->cpu_id_start, cpu);
+	ERR(syscall(SYS_rseq, r, 32, 0, GT_RSEQ_SIG), EBUSY);
+	ERR(syscall(SYS_rseq, r, 32, 0, GT_RSEQ_SIG + 1), EPERM);
+	ERR(syscall(SYS_rseq, (char *)r + 32, 32, 0, GT_RSEQ_SIG), EINVAL);
+	ERR(syscall(SYS_rseq, r, 32, 2, GT_RSEQ_SIG), EINVAL);
+
+	/* A signal handler inside the section: the thread resumes at the abort handler, the descriptor cleared. */
+	struct sigaction sa = { .sa_handler = on_usr1 };
+	OK(sigaction(SIGUSR1, &sa, NULL));
+	EQ(rseq_section_with_signal(r), 2);
+	EQ(r->rseq_cs, 0);
+	sa.sa_handler = SIG_DFL;
+	OK(sigaction(SIGUSR1, &sa, NULL));
+
+	ERR(syscall(SYS_rseq, r, 32, RSEQ_FLAG_UNREGISTER, GT_RSEQ_SIG + 1), EPERM);
+	ERR(syscall(SYS_rseq, r, 64, RSEQ_FLAG_UNREGISTER, GT_RSEQ_SIG), EINVAL);
+	ERR(syscall(SYS_rseq, r, 32, RSEQ_FLAG_UNREGISTER | 2, GT_RSEQ_SIG), EINVAL);
+	OK(syscall(SYS_rseq, r, 32, RSEQ_FLAG_UNREGISTER, GT_RSEQ_SIG));
+	EQ(r->cpu_id, (uint32_t)RSEQ_CPU_ID_UNINITIALIZED);
+	ERR(syscall(SYS_rseq, r, 32, RSEQ_FLAG_UNREGISTER, GT_RSEQ_SIG), EINVAL);
+	ERR(syscall(SYS_rseq, (char *)r + 8, 32, 0, GT_RSEQ_SIG), EINVAL);
+	ERR(syscall(SYS_rseq, r, 31, 0, GT_RSEQ_SIG), EINVAL);
+	ERR(syscall(SYS_rseq, GT_KPTR, 32, 0, GT_RSEQ_SIG), EFAULT);
+	if (libc)
+		OK(syscall(SYS_rseq, libc, 32, 0, GT_RSEQ_SIG));
+}

@@ -183,6 +183,61 @@ GT_CASE(etxtbsy_exec_open_for_write, "execve")
 	OK(close(OK(open("s", O_WRONLY))));
 }
 
+#include <linux/sched.h>
+
+/* clone3 as fork: the child's exit status comes back with the exit signal the arguments name. */
+GT_CASE(clone3_fork_like, "clone3 wait4")
+{
+	struct clone_args a = { .exit_signal = SIGCHLD };
+	int ptid = 0;
+	a.flags = CLONE_PARENT_SETTID;
+	a.parent_tid = (uintptr_t)&ptid;
+	long pid = OK(syscall(SYS_clone3, &a, sizeof a));
+	if (pid == 0)
+		_exit(getpid() == (pid_t)syscall(SYS_gettid) ? 7 : 1);
+	EQ(ptid, pid);
+	gt_wait_exit((pid_t)pid, 7);
+	/* A larger struct whose extra bytes are zero is fine. */
+	struct { struct clone_args a; uint64_t more; } big = { { .exit_signal = SIGCHLD }, 0 };
+	pid = OK(syscall(SYS_clone3, &big, sizeof big));
+	if (pid == 0)
+		_exit(8);
+	gt_wait_exit((pid_t)pid, 8);
+}
+
+GT_CASE(clone3_errors, "clone3")
+{
+	struct clone_args a = { .exit_signal = SIGCHLD };
+	ERR(syscall(SYS_clone3, &a, 0), EINVAL);
+	ERR(syscall(SYS_clone3, &a, 63), EINVAL);
+	ERR(syscall(SYS_clone3, &a, 4097), E2BIG);
+	ERR(syscall(SYS_clone3, GT_BADPTR, sizeof a), EFAULT);
+	struct { struct clone_args a; uint64_t more; } big = { { .exit_signal = SIGCHLD }, 1 };
+	ERR(syscall(SYS_clone3, &big, sizeof big), E2BIG);
+	a.flags = SIGCHLD;	/* the signal goes in exit_signal, not the flags */
+	ERR(syscall(SYS_clone3, &a, sizeof a), EINVAL);
+	a.flags = CLONE_DETACHED;
+	ERR(syscall(SYS_clone3, &a, sizeof a), EINVAL);
+	a.flags = 0;
+	a.exit_signal = 65;
+	ERR(syscall(SYS_clone3, &a, sizeof a), EINVAL);
+	a.exit_signal = 1ULL << 32 | SIGCHLD;
+	ERR(syscall(SYS_clone3, &a, sizeof a), EINVAL);
+	a.exit_signal = SIGCHLD;
+	a.flags = CLONE_THREAD | CLONE_SIGHAND | CLONE_VM;
+	ERR(syscall(SYS_clone3, &a, sizeof a), EINVAL);
+	a.flags = CLONE_PARENT;
+	ERR(syscall(SYS_clone3, &a, sizeof a), EINVAL);
+	a.flags = 0;
+	a.stack_size = 4096;
+	ERR(syscall(SYS_clone3, &a, sizeof a), EINVAL);
+	a.stack_size = 0;
+	a.set_tid_size = 1;
+	ERR(syscall(SYS_clone3, &a, sizeof a), EINVAL);
+	a.set_tid_size = 33;
+	ERR(syscall(SYS_clone3, &a, sizeof a), EINVAL);
+}
+
 GT_CASE(execve_exit_status, "execve exit_group")
 {
 	pid_t pid = gt_fork();

@@ -67,6 +67,7 @@ struct process {
 	char exe[256];			/* the path exec was given */
 	struct path exe_path;		/* the file running (/proc/pid/exe), holding a deny-write; changed under proc_tree_lock */
 	bool exe_done;			/* has exec'd since fork (setpgid EACCES) */
+	uint32_t membarrier_registered;	/* atomic: MEMBARRIER_CMD_* private commands registered (exec clears) */
 	vaddr_t arg_start, arg_end, env_start, env_end;	/* for /proc/pid/{cmdline,environ} */
 	uint64_t start_ns;
 	uint64_t utime_ticks, stime_ticks;		/* of exited threads */
@@ -97,8 +98,20 @@ struct thread {
 	bool vfork_done;		/* the vfork child let this thread go on */
 	int64_t syscall_ret;		/* result of the last system call, for restarts */
 	bool in_syscall;		/* signal delivery after a system call */
+	vaddr_t rseq;			/* rseq(2) area registered, 0 if none (kernel/proc/rseq.c) */
+	uint32_t rseq_len, rseq_sig;
+	bool rseq_resume;		/* the area's cpu fields need writing before user mode */
 	struct user_context ctx;	/* 16-byte aligned (FPU image) */
 };
+
+/*
+ * rseq (kernel/proc/rseq.c): rseq_event() when @t was interrupted in user
+ * mode or gets a signal handler (a critical section it was in goes to its
+ * abort handler); rseq_before_user() on every way back to user mode (the
+ * registered area's cpu fields). A bad area or descriptor: SIGSEGV.
+ */
+void rseq_event(struct thread *t);
+void rseq_before_user(struct thread *t);
 
 /* The thread running the current system call, and its process. */
 struct thread *thread_current(void);

@@ -14,6 +14,7 @@
 /* A handler returns this when it has set the user registers itself (execve, rt_sigreturn). */
 #define SYSCALL_RET_KEEP_REGS (-4096 - 1)
 
+struct clone_args;
 struct epoll_event;
 struct iovec;
 struct itimerspec;
@@ -261,11 +262,14 @@ int64_t sys_renameat2(int olddirfd, const char __user *oldpath, int newdirfd, co
 int64_t sys_getrandom(char __user *buf, size_t count, uint32_t flags);
 int64_t sys_memfd_create(const char __user *name, uint64_t flags);
 int64_t sys_execveat(int dirfd, const char __user *path, const char __user *const __user *argv, const char __user *const __user *envp, int flags);
+int64_t sys_membarrier(int cmd, uint32_t flags, int cpu_id);
 int64_t sys_mlock2(vaddr_t addr, size_t len, uint64_t flags);
 int64_t sys_copy_file_range(int fd_in, int64_t __user *off_in, int fd_out, int64_t __user *off_out, size_t len, uint64_t flags);
 int64_t sys_preadv2(int fd, const struct iovec __user *vec, uint64_t vlen, int64_t pos, uint64_t pos_h, uint32_t flags);
 int64_t sys_pwritev2(int fd, const struct iovec __user *vec, uint64_t vlen, int64_t pos, uint64_t pos_h, uint32_t flags);
 int64_t sys_statx(int dirfd, const char __user *path, uint32_t flags, uint32_t mask, struct statx __user *buf);
+int64_t sys_rseq(vaddr_t rseq, uint32_t len, int flags, uint32_t sig);
+int64_t sys_clone3(struct clone_args __user *args, size_t size);
 int64_t sys_close_range(uint32_t first, uint32_t last, uint32_t flags);
 int64_t sys_faccessat2(int dirfd, const char __user *path, uint32_t mode, uint32_t flags);
 int64_t sys_epoll_pwait2(int epfd, struct epoll_event __user *events, int maxevents, const struct timespec __user *timeout, const kernel_sigset_t __user *sigmask, size_t sigsetsize);

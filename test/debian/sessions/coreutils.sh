@@ -29,3 +29,6 @@ basename /usr/lib/x86_64-linux-gnu/libc.so.6 .so.6; dirname /usr/lib/x86_64-linu
 id; uname -s -m -o; nproc; getconf PAGE_SIZE
 env -i PATH=/usr/bin LC_ALL=C env | sort
 rm -r d e; ls
+echo "sort with threads (glibc's pthread_create: clone3, rseq):"
+seq 200000 | sort -n -r --parallel=4 -S 1M | head -n 2
+seq 200000 | sort --parallel=4 -S 1M | md5sum
