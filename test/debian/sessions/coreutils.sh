@@ -30,5 +30,5 @@ id; uname -s -m -o; nproc; getconf PAGE_SIZE
 env -i PATH=/usr/bin LC_ALL=C env | sort
 rm -r d e; ls
 echo "sort with threads (glibc's pthread_create: clone3, rseq):"
-seq 200000 | sort -n -r --parallel=4 -S 1M | head -n 2
-seq 200000 | sort --parallel=4 -S 1M | md5sum
+seq 200000 | sort -n -r --parallel=2 -S 50M | head -n 2
+seq 200000 | sort --parallel=2 -S 50M | md5sum
