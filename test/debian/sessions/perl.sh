@@ -1,0 +1,13 @@
+# Debian's perl without modules: hashes, regular expressions, sprintf, pack, sort, closures, fork and pipes.
+perl -e 'my %h = (apple => 3, pear => 5, fig => 1); print join(",", map { "$_=$h{$_}" } sort keys %h), "\n"'
+perl -e 'my $s = "The quick brown fox"; (my $t = $s) =~ s/(\w+)/\u\L$1/g; print "$t\n"; print scalar(() = $s =~ /o/g), "\n"'
+perl -e 'printf "%05.1f|%-6s|%x|%e\n", 3.14159, "ab", 255, 12345.678'
+perl -e 'print unpack("H*", pack("N n C", 0xdeadbeef, 0x1234, 65)), "\n"'
+perl -e 'my @a = sort { $b <=> $a } (5, 3, 11, 1); print "@a\n"; my $c = do { my $n = 0; sub { ++$n } }; $c->() for 1..4; print $c->(), "\n"'
+perl -e 'my $pid = fork; if ($pid == 0) { exit 3 } waitpid($pid, 0); print "child exit ", $? >> 8, "\n"'
+perl -e 'open(my $fh, "-|", "/usr/bin/seq", "3") or die; my @l = <$fh>; close $fh; chomp @l; print join("+", @l), "=", eval join("+", @l), "\n"'
+perl -e 'pipe(my $r, my $w) or die; if (!fork) { close $r; print $w "through a pipe\n"; exit 0 } close $w; print scalar <$r>; wait'
+perl -e 'local $/; open my $f, "<", "/etc/passwd" or die; my $all = <$f>; print length($all) > 0 ? "slurped\n" : "empty\n"'
+perl -e '$SIG{ALRM} = sub { print "alarm\n"; exit 0 }; alarm 1; 1 while 1'
+perl -e 'print "time sane\n" if time > 1600000000; my @t = gmtime(86400 * 365); print "$t[5] $t[7]\n"'
+echo 'a b c' | perl -lane 'print scalar @F, " ", $F[-1]'
