@@ -12,7 +12,6 @@
 #include <frame/page.h>
 #include <kernel/block.h>
 #include <kernel/file.h>
-#include <kernel/file_map.h>
 #include <kernel/fs.h>
 #include <kernel/mm.h>
 #include <kernel/page_cache.h>

@@ -2,7 +2,7 @@
 #include <frame/errno.h>
 #include <frame/heap.h>
 #include <frame/string.h>
-#include <kernel/file_map.h>
+#include <kernel/fs.h>
 
 static file_map_namer_fn namer;
 

@@ -285,3 +285,10 @@ int vfs_for_each_sb(int (*fn)(struct super_block *sb, void *arg), void *arg)
 	vfs_unlock();
 	return ret;
 }
+
+void vfs_mount_ids(const struct mount *mnt, uint32_t *id, uint32_t *parent_id, uint64_t *dev)
+{
+	*id = mnt->id;
+	*parent_id = mnt->parent ? mnt->parent->id : mnt->id;
+	*dev = mnt->sb->dev;
+}

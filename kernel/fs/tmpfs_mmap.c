@@ -10,7 +10,6 @@
 #include <abi/fcntl.h>
 #include <abi/mman.h>
 #include <kernel/file.h>
-#include <kernel/file_map.h>
 #include <kernel/fs.h>
 #include <kernel/mm.h>
 

@@ -5,9 +5,8 @@
 #include <frame/mutex.h>
 #include <frame/string.h>
 
-#include <kernel/devices.h>
+#include <kernel/vfs.h>
 
-#include "../fs/vfs_internal.h"
 #include "procfs_internal.h"
 
 /* mount(2) flags /proc/mounts shows (Linux's MS_*). */
@@ -53,9 +52,7 @@ int mounts_record(const struct path *mnt_root, const char *source, const char *t
 	if (!r)
 		return -ENOMEM;
 	r->mnt = mnt_root->mnt;
-	r->id = mnt_root->mnt->id;
-	r->parent_id = mnt_root->mnt->parent ? mnt_root->mnt->parent->id : r->id;
-	r->dev = mnt_root->mnt->sb->dev;
+	vfs_mount_ids(mnt_root->mnt, &r->id, &r->parent_id, &r->dev);
 	r->source = dup_str(source && *source ? source : "none");
 	r->target = dup_str(target);
 	r->fstype = dup_str(fstype);
@@ -126,9 +123,10 @@ static void put_mount_opts(struct sbuf *b, unsigned long flags)
 void mountinfo_format(struct sbuf *b, const struct path *root)
 {
 	/* The root: Linux's initramfs root has no parent and shows itself as its own. */
-	const struct mount *top = root->mnt;
-	sbuf_printf(b, "%u %u %u:%u / / rw - rootfs rootfs rw\n", top->id, top->id,
-		    dev_major(top->sb->dev), dev_minor(top->sb->dev));
+	uint32_t id, parent;
+	uint64_t dev;
+	vfs_mount_ids(root->mnt, &id, &parent, &dev);
+	sbuf_printf(b, "%u %u %u:%u / / rw - rootfs rootfs rw\n", id, id, dev_major(dev), dev_minor(dev));
 	mutex_lock(&recs_lock);
 	for (struct mount_rec *r = recs; r; r = r->next) {
 		sbuf_printf(b, "%u %u %u:%u / ", r->id, r->parent_id, dev_major(r->dev), dev_minor(r->dev));

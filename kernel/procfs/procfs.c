@@ -9,7 +9,7 @@
 #include <frame/log.h>
 #include <frame/mutex.h>
 #include <frame/string.h>
-#include <kernel/file_map.h>
+#include <kernel/fs.h>
 #include <kernel/proc.h>
 #include <kernel/procfs.h>
 #include <kernel/utsname.h>

@@ -232,6 +232,8 @@ int vfs_mount_root_dev(const char *fstype, uint64_t rdev, unsigned long flags, c
 		       struct path *root);
 /* Call @fn on each mounted superblock (once each) until it returns non-zero; that value. */
 int vfs_for_each_sb(int (*fn)(struct super_block *sb, void *arg), void *arg);
+/* For /proc/pid/mountinfo: @mnt's id, its parent's (its own at the tree's top) and its superblock's device. */
+void vfs_mount_ids(const struct mount *mnt, uint32_t *id, uint32_t *parent_id, uint64_t *dev);
 /* Unmount the file system whose root @target names: -EINVAL if not a mount root, -EBUSY if in use. */
 int vfs_umount(const struct vfs_ctx *ctx, const struct path *at, const char *target);
 /* Take down the root mount (tests, shutdown): -EBUSY while anything else is mounted or used. */
