@@ -155,7 +155,7 @@ int64_t proc_clone(uint64_t flags, vaddr_t newsp, vaddr_t ptid, vaddr_t ctid, va
 		t->clear_child_tid = ctid;
 
 	proc_tree_lock();
-	int id = over_nproc_limit(p) ? -EAGAIN : id_alloc();
+	int id = over_nproc_limit(p) || proc_threads_at_limit() ? -EAGAIN : id_alloc();
 	if (id < 0 || (p->exiting && (flags & CLONE_THREAD))) {
 		proc_tree_unlock();
 		kfree(t);

@@ -2,6 +2,7 @@
 #include <abi/errno.h>
 #include <frame/clock.h>
 #include <frame/heap.h>
+#include <frame/page.h>
 #include <frame/string.h>
 #include <frame/task.h>
 #include <kernel/fdtable.h>
@@ -138,12 +139,43 @@ struct thread *thread_alloc(struct process *p)
 }
 
 /* Signal senders walk the thread list under the signal lock, from interrupts too. */
+/* Threads of all processes (Linux's nr_threads, without kernel threads), and the limit on them. */
+static unsigned nr_threads;
+static unsigned threads_max;
+
+/* Linux's default: as many threads as eight kernel stacks (16 KiB each) per page of RAM allow, at least 20. */
+static unsigned threads_max_default(void)
+{
+	uint64_t n = page_count_total() / 32;
+	return n < PROC_THREADS_MIN ? PROC_THREADS_MIN : n > PROC_THREADS_LIMIT ? PROC_THREADS_LIMIT : (unsigned)n;
+}
+
+unsigned proc_threads_max(void)
+{
+	unsigned m = __atomic_load_n(&threads_max, __ATOMIC_RELAXED);
+	return m ? m : threads_max_default();
+}
+
+int proc_set_threads_max(int64_t n)
+{
+	if (n < 1 || n > PROC_THREADS_LIMIT)
+		return -EINVAL;
+	__atomic_store_n(&threads_max, (unsigned)n, __ATOMIC_RELAXED);
+	return 0;
+}
+
+bool proc_threads_at_limit(void)
+{
+	return __atomic_load_n(&nr_threads, __ATOMIC_RELAXED) >= proc_threads_max();
+}
+
 void process_link_thread(struct process *p, struct thread *t)
 {
 	unsigned long flags = signal_lock();
 	t->next = p->threads;
 	p->threads = t;
 	p->nthreads++;
+	nr_threads++;
 	signal_unlock(flags);
 }
 
@@ -154,6 +186,7 @@ void process_unlink_thread(struct process *p, struct thread *t)
 		if (*pp == t) {
 			*pp = t->next;
 			p->nthreads--;
+			nr_threads--;
 			break;
 		}
 	}

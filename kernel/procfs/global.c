@@ -237,6 +237,9 @@ int procfs_gen_global(enum pkind kind, struct sbuf *b)
 		return inet_proc_net("tcp", put_sbuf, b);
 	case K_NET_UDP:
 		return inet_proc_net("udp", put_sbuf, b);
+	case K_SYS_THREADS_MAX:
+		sbuf_printf(b, "%u\n", proc_threads_max());
+		return 0;
 	default:
 		return -EISDIR;
 	}

@@ -76,6 +76,7 @@ static const struct pentry sys_kernel_entries[] = {
 	{ "ostype", K_SYS_OSTYPE, S_IFREG | 0444 },
 	{ "pid_max", K_SYS_PIDMAX, S_IFREG | 0444 },
 	{ "random", K_SYS_RANDOM, S_IFDIR | 0555 },
+	{ "threads-max", K_SYS_THREADS_MAX, S_IFREG | 0644 },
 	{ "version", K_SYS_VERSION, S_IFREG | 0444 },
 };
 static const struct pentry sys_random_entries[] = {
@@ -419,12 +420,27 @@ static ssize_t oom_adj_write(int pid, const char *buf, size_t len)
 	return err ? err : (ssize_t)len;
 }
 
+/* An integer sysctl: Linux's proc_dointvec reads the number and ignores what follows a blank. */
+static ssize_t sysctl_int_write(const char *buf, size_t len, int (*set)(int64_t))
+{
+	size_t n = 0;
+	while (n < len && n < 64 && buf[n] != '\n' && buf[n] != ' ' && buf[n] != '\t')
+		n++;
+	int v;
+	int err = parse_int(buf, n, &v);
+	if (!err)
+		err = set(v);
+	return err ? (err == -ERANGE ? -EINVAL : err) : (ssize_t)len;
+}
+
 /* sysctl writes: the whole value in one write from offset 0, a trailing newline dropped. */
 static ssize_t procfs_write(struct inode *inode, uint64_t off, const void *buf, size_t len)
 {
 	struct pnode *n = pnode_of(inode);
 	if (n->kind == K_PID_OOM_SCORE_ADJ)
 		return oom_adj_write(n->pid, buf, len);
+	if (n->kind == K_SYS_THREADS_MAX)
+		return sysctl_int_write(buf, len, proc_set_threads_max);
 	if (n->kind != K_SYS_HOSTNAME && n->kind != K_SYS_DOMAINNAME)
 		return -EINVAL;
 	if (off != 0)

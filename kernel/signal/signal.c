@@ -88,11 +88,53 @@ void signal_exec_reset(struct process *p)
 	signal_unlock(flags);
 }
 
+/*
+ * RLIMIT_SIGPENDING: queued signal information counted per real user of the
+ * receiver, as Linux's ucounts (under the signal lock). A user not in the
+ * table when it is full is not limited.
+ */
+#define PENDING_USERS 64
+static struct { uint32_t uid, count; } pending_users[PENDING_USERS];
+
+static uint32_t *pending_count(uint32_t uid, bool add)
+{
+	int free_slot = -1;
+	for (int i = 0; i < PENDING_USERS; i++) {
+		if (pending_users[i].count && pending_users[i].uid == uid)
+			return &pending_users[i].count;
+		if (!pending_users[i].count && free_slot < 0)
+			free_slot = i;
+	}
+	if (!add || free_slot < 0)
+		return NULL;
+	pending_users[free_slot].uid = uid;
+	return &pending_users[free_slot].count;
+}
+
+/* Free one queued entry and give back its count (lock held, or the entry unlinked already). */
+static void entry_free(struct sigqueue *e)
+{
+	unsigned long flags = signal_lock();
+	uint32_t *n = pending_count(e->uid, false);
+	if (n && *n)
+		(*n)--;
+	signal_unlock(flags);
+	kfree(e);
+}
+
+static void entry_free_locked(struct sigqueue *e)
+{
+	uint32_t *n = pending_count(e->uid, false);
+	if (n && *n)
+		(*n)--;
+	kfree(e);
+}
+
 static void queue_free(struct sigqueue *q)
 {
 	while (q) {
 		struct sigqueue *n = q->next;
-		kfree(q);
+		entry_free(q);
 		q = n;
 	}
 }
@@ -125,7 +167,7 @@ static void flush_sig(struct sigqueue **q, kernel_sigset_t *pending, int sig)
 		if ((*e)->info.signo == sig) {
 			struct sigqueue *gone = *e;
 			*e = gone->next;
-			kfree(gone);
+			entry_free_locked(gone);
 		} else {
 			e = &(*e)->next;
 		}
@@ -145,18 +187,32 @@ void signal_flush_locked(struct process *p, int sig)
  */
 struct wait_queue signal_queued_wq;
 
-static void queue_info(struct sigqueue **q, kernel_sigset_t *pending, int sig,
-		       const struct ksiginfo *info)
+static int queue_info(struct process *p, struct sigqueue **q, kernel_sigset_t *pending, int sig,
+		      const struct ksiginfo *info)
 {
 	bool already = *pending & SIG_BIT(sig);
 	if (already && sig < SIGRTMIN)
-		return;
+		return 0;
+	/*
+	 * Linux's __send_signal: past the receiver's RLIMIT_SIGPENDING a
+	 * real-time signal with information from a program (sigqueue, not
+	 * kill) is refused; any other stays pending without its information.
+	 * Standard signals from kill and the kernel are never held back.
+	 */
+	bool override = sig < SIGRTMIN && (!info || info->code >= 0);
+	uint32_t *count = pending_count(p->cred.uid, true);
+	bool over = !override && count && *count >= p->rlim[RLIMIT_SIGPENDING].rlim_cur;
+	if (over && sig >= SIGRTMIN && info && info->code != SI_USER)
+		return -EAGAIN;
 	*pending |= SIG_BIT(sig);
 	/* signalfd readers and pollers wait for signals that, blocked, wake no thread (kernel/ipc/sys_signalfd.c). */
 	wait_wake_all(&signal_queued_wq);
-	struct sigqueue *e = kzalloc(sizeof(*e));
+	struct sigqueue *e = over ? NULL : kzalloc(sizeof(*e));
 	if (!e)
-		return;	/* the signal stays pending, with SI_KERNEL information */
+		return 0;	/* the signal stays pending, its information lost (SI_USER, no sender) */
+	e->uid = p->cred.uid;
+	if (count)
+		(*count)++;
 	if (info)
 		e->info = *info;
 	else
@@ -166,6 +222,7 @@ static void queue_info(struct sigqueue **q, kernel_sigset_t *pending, int sig,
 	while (*tail)
 		tail = &(*tail)->next;
 	*tail = e;
+	return 0;
 }
 
 bool signal_ignored_locked(struct process *p, int sig)
@@ -193,13 +250,14 @@ int signal_send_thread(struct thread *t, int sig, const struct ksiginfo *info)
 	}
 	signal_prepare_stop_cont(p, sig);
 	/* Ignored signals are dropped at once, unless blocked (they may be unignored). */
+	int err = 0;
 	if (!signal_ignored_locked(p, sig) || thread_blocks(t, sig)) {
-		queue_info(&t->sig.queue, &t->sig.pending, sig, info);
-		if (t->task)
+		err = queue_info(p, &t->sig.queue, &t->sig.pending, sig, info);
+		if (!err && t->task)
 			task_wake(t->task);
 	}
 	signal_unlock(flags);
-	return 0;
+	return err;
 }
 
 int signal_send_process(struct process *p, int sig, const struct ksiginfo *info)
@@ -218,8 +276,10 @@ int signal_send_process(struct process *p, int sig, const struct ksiginfo *info)
 	for (struct thread *t = p->threads; t && !keep; t = t->next)
 		if (thread_blocks(t, sig))
 			keep = true;
-	if (keep) {
-		queue_info(&p->shared_queue, &p->shared_pending, sig, info);
+	int err = 0;
+	if (keep)
+		err = queue_info(p, &p->shared_queue, &p->shared_pending, sig, info);
+	if (keep && !err) {
 		/*
 		 * Wake a thread that can take it (SIGKILL: all of them); a
 		 * thread in rt_sigtimedwait for it has it unblocked meanwhile.
@@ -234,7 +294,7 @@ int signal_send_process(struct process *p, int sig, const struct ksiginfo *info)
 		}
 	}
 	signal_unlock(flags);
-	return 0;
+	return err;
 }
 
 bool signal_pending(struct thread *t)
@@ -266,7 +326,8 @@ void signal_set_blocked(struct thread *t, kernel_sigset_t mask)
 /* Take @sig's first queued instance from one pending set (lock held). */
 static void take(struct sigqueue **q, kernel_sigset_t *pending, int sig, struct ksiginfo *info)
 {
-	*info = (struct ksiginfo){ .signo = sig, .code = SI_KERNEL };
+	/* No entry (none could be queued): Linux's collect_signal reports SI_USER from nobody. */
+	*info = (struct ksiginfo){ .signo = sig, .code = SI_USER };
 	bool taken = false, more = false;
 	for (struct sigqueue **e = q; *e;) {
 		if ((*e)->info.signo != sig) {
@@ -280,7 +341,7 @@ static void take(struct sigqueue **q, kernel_sigset_t *pending, int sig, struct 
 		struct sigqueue *first = *e;
 		*info = first->info;
 		*e = first->next;
-		kfree(first);
+		entry_free_locked(first);
 		taken = true;
 	}
 	if (!more)

@@ -3,6 +3,10 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/prctl.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -224,4 +228,183 @@ GT_CASE(data_limit_brk, "setrlimit brk")
 	uintptr_t cur = (uintptr_t)syscall(SYS_brk, 0);
 	EQ(syscall(SYS_brk, cur + (64UL << 20)), cur); /* refused: break unchanged */
 	ERR(mmap(NULL, 64UL << 20, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), ENOMEM);
+}
+
+GT_CASE(sigpending_limit_sigqueue_eagain, "rt_sigqueueinfo setrlimit")
+{
+	/* Counted per real user: a user of our own, so nothing else is in the count. */
+	gt_drop_privs(4242);
+	struct rlimit rl = { 4, 4 };
+	OK(setrlimit(RLIMIT_SIGPENDING, &rl));
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGRTMIN);
+	sigaddset(&set, SIGUSR1);
+	OK(sigprocmask(SIG_BLOCK, &set, NULL));
+	union sigval v = { .sival_int = 0 };
+	for (int i = 0; i < 4; i++) {
+		v.sival_int = i;
+		OK(sigqueue(getpid(), SIGRTMIN, v));
+	}
+	ERR(sigqueue(getpid(), SIGRTMIN, v), EAGAIN);
+	/* Standard signals from kill are never held back. */
+	OK(kill(getpid(), SIGUSR1));
+	siginfo_t si;
+	struct timespec zero = { 0, 0 };
+	EQ(sigtimedwait(&set, &si, &zero), SIGUSR1);
+	EQ(si.si_code, SI_USER);
+	for (int i = 0; i < 4; i++) {
+		EQ(sigtimedwait(&set, &si, &zero), SIGRTMIN);
+		EQ(si.si_code, SI_QUEUE);
+		EQ(si.si_value.sival_int, i);
+	}
+	ERR(sigtimedwait(&set, &si, &zero), EAGAIN);
+	/* With no room at all, kill() still makes it pending, its information lost. */
+	rl.rlim_cur = 0;
+	OK(setrlimit(RLIMIT_SIGPENDING, &rl));
+	ERR(sigqueue(getpid(), SIGRTMIN, v), EAGAIN);
+	OK(kill(getpid(), SIGRTMIN));
+	EQ(sigtimedwait(&set, &si, &zero), SIGRTMIN);
+	EQ(si.si_code, SI_USER);
+	EQ(si.si_pid, 0);
+	/* Room given back: queued again. */
+	rl.rlim_cur = 4;
+	OK(setrlimit(RLIMIT_SIGPENDING, &rl));
+	OK(sigqueue(getpid(), SIGRTMIN, v));
+	EQ(sigtimedwait(&set, &si, &zero), SIGRTMIN);
+	EQ(si.si_code, SI_QUEUE);
+}
+
+/* What each process of the fork bomb reports once its fork failed. */
+struct bomb_report {
+	int pid, ppid, kids, err;
+};
+
+/* A process of the bomb: fork until refused, report, wait to be killed. */
+static void __attribute__((noreturn)) bomb(int fd)
+{
+	int kids = 0;
+	for (;;) {
+		pid_t c = fork();
+		if (c == 0) {
+			kids = 0;
+			continue;	/* the child bombs on */
+		}
+		if (c < 0)
+			break;
+		kids++;
+	}
+	struct bomb_report r = { getpid(), getppid(), kids, errno };
+	if (write(fd, &r, sizeof r) != sizeof r)
+		_exit(1);
+	for (;;)
+		pause();
+}
+
+GT_CASE(fork_bomb_bounded_by_nproc, "fork setrlimit")
+{
+	/*
+	 * The bomb of a user of its own stops at RLIMIT_NPROC processes, each
+	 * refused with EAGAIN; then all of it is killed and reaped here (a
+	 * subreaper). Done once every process that reported has had all its
+	 * children report, starting from the first: the whole tree.
+	 */
+	enum { LIMIT = 12, MAX = 64 };
+	OK(prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0));
+	int fds[2];
+	OK(pipe(fds));
+	pid_t first = gt_fork();
+	if (first == 0) {
+		close(fds[0]);
+		setpgid(0, 0);
+		gt_drop_privs(4243);
+		struct rlimit rl = { LIMIT, LIMIT };
+		setrlimit(RLIMIT_NPROC, &rl);
+		bomb(fds[1]);
+	}
+	close(fds[1]);
+	struct bomb_report r[MAX];
+	int n = 0;
+	for (;;) {
+		CHECK(n < MAX);
+		EQ(read(fds[0], &r[n], sizeof r[n]), sizeof r[n]);
+		n++;
+		bool done = false;
+		for (int i = 0; i < n; i++)
+			if (r[i].pid == first)
+				done = true;
+		for (int i = 0; i < n && done; i++) {
+			int seen = 0;
+			for (int j = 0; j < n; j++)
+				seen += r[j].ppid == r[i].pid;
+			if (seen != r[i].kids)
+				done = false;
+		}
+		if (done)
+			break;
+	}
+	for (int i = 0; i < n; i++)
+		EQ(r[i].err, EAGAIN);
+	EQ(n, LIMIT);
+	kill(-first, SIGKILL);
+	int reaped = 0, st;
+	while (wait(&st) > 0) {
+		CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
+		reaped++;
+	}
+	EQ(reaped, n);
+	close(fds[0]);
+}
+
+/* One write of @text to a sysctl file opened afresh (Linux ignores writes past offset 0). */
+static long sysctl_write(const char *path, const char *text)
+{
+	int fd = (int)OK(open(path, O_WRONLY));
+	long r = write(fd, text, strlen(text));
+	long e = r < 0 ? -errno : r;
+	close(fd);
+	return e;
+}
+
+GT_CASE(threads_max_bounds_fork, "fork")
+{
+	static const char path[] = "/proc/sys/kernel/threads-max";
+	char buf[32];
+	gt_read_file(path, buf, sizeof buf);
+	long def = atol(buf);
+	CHECK(def >= 20);
+	EQ(sysctl_write(path, "0"), -EINVAL);
+	EQ(sysctl_write(path, "-5"), -EINVAL);
+	EQ(sysctl_write(path, "1073741824"), -EINVAL);
+	/* Root too: past threads-max tasks in all, fork is EAGAIN. */
+	EQ(sysctl_write(path, "20"), 2);
+	int made = 0, err = 0;
+	pid_t kids[64];
+	while (made < 64) {
+		pid_t c = fork();
+		if (c == 0) {
+			for (;;)
+				pause();
+		}
+		if (c < 0) {
+			err = errno;
+			break;
+		}
+		kids[made++] = c;
+	}
+	char text[24];
+	snprintf(text, sizeof text, "%ld", def);
+	EQ(sysctl_write(path, text), (long)strlen(text));
+	EQ(err, EAGAIN);
+	CHECK(made < 20);
+	for (int i = 0; i < made; i++) {
+		kill(kids[i], SIGKILL);
+		gt_wait_signal(kids[i], SIGKILL);
+	}
+	gt_read_file(path, buf, sizeof buf);
+	EQ(atol(buf), def);
+	pid_t c = gt_fork();
+	if (c == 0)
+		_exit(0);
+	gt_wait_exit(c, 0);
 }

@@ -167,6 +167,18 @@ void proc_kill_group(struct process *p, int status);
 void proc_kill_group_locked(struct process *p, int status);
 
 /*
+ * /proc/sys/kernel/threads-max: no clone past this many threads in all
+ * (-EAGAIN, root too); by default a page of RAM for every 32 threads, at
+ * least PROC_THREADS_MIN; writes outside [1, PROC_THREADS_LIMIT] are
+ * -EINVAL, as Linux's.
+ */
+#define PROC_THREADS_MIN 20
+#define PROC_THREADS_LIMIT 0x3fffffff	/* Linux's FUTEX_TID_MASK */
+unsigned proc_threads_max(void);
+int proc_set_threads_max(int64_t n);
+bool proc_threads_at_limit(void);
+
+/*
  * Out of memory (kernel/proc/oom.c). proc_out_of_memory(): the current
  * thread's page fault found no memory; the process with the highest badness
  * (Linux's rule: resident and page-table pages, oom_score_adj in thousandths

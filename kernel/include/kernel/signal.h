@@ -49,6 +49,7 @@ struct sighand {
 struct sigqueue {
 	struct ksiginfo info;
 	struct sigqueue *next;
+	uint32_t uid;			/* whose RLIMIT_SIGPENDING count it is in */
 };
 
 /* A thread's signal state. */
