@@ -34,7 +34,9 @@ static vaddr_t brk_locked(struct mm *mm, vaddr_t brk)
 		return mm->brk;
 	if (!mm_may_expand(mm, newe - olde, true) || mm->nvma >= MM_MAX_MAP_COUNT)
 		return mm->brk;
-	struct vma *v = vma_new(olde, newe, PROT_READ | PROT_WRITE, 0, NULL, olde >> PAGE_SHIFT);
+	if (mm_enough_memory(mm, (newe - olde) >> PAGE_SHIFT))
+		return mm->brk;
+	struct vma *v = vma_new(olde, newe, PROT_READ | PROT_WRITE, VMA_ACCOUNT, NULL, olde >> PAGE_SHIFT);
 	if (!v)
 		return mm->brk;
 	vma_link(mm, v);

@@ -36,8 +36,12 @@ static int grow_stack(struct mm *mm, struct vma *v, vaddr_t addr)
 		return -EFAULT;
 	if (v->obj)
 		return -EFAULT;	/* a file-backed stack would need pgoff below 0 */
-	v->pgoff -= (v->start - start) >> PAGE_SHIFT;
+	uint64_t grow = (v->start - start) >> PAGE_SHIFT;
+	if ((v->flags & VMA_ACCOUNT) && mm_enough_memory(mm, grow))
+		return -EFAULT;
+	v->pgoff -= grow;
 	v->start = start;
+	vma_commit_add(v, (int64_t)grow);
 	return 0;
 }
 

@@ -43,6 +43,13 @@ static int fork_locked(struct mm *parent, struct mm *child)
 	child->start_data = parent->start_data;
 	child->end_data = parent->end_data;
 	child->stack_top = parent->stack_top;
+	/* Linux's dup_mmap: the child's private writable areas are a new commitment. */
+	uint64_t commit = 0;
+	for (struct vma *pv = vma_first(parent); pv; pv = vma_next(parent, pv))
+		if ((pv->flags & VMA_ACCOUNT) && !(pv->flags & VMA_DONTFORK))
+			commit += (pv->end - pv->start) >> PAGE_SHIFT;
+	if (commit && mm_enough_memory(parent, commit))
+		return -ENOMEM;
 	for (struct vma *pv = vma_first(parent); pv; pv = vma_next(parent, pv)) {
 		if (pv->flags & VMA_DONTFORK)
 			continue;
@@ -57,6 +64,7 @@ static int fork_locked(struct mm *parent, struct mm *child)
 		child->head.prev->next = cv;
 		child->head.prev = cv;
 		child->nvma++;
+		vma_commit_linked(cv);
 		if ((pv->flags & VMA_WIPEONFORK) || !pv->populated)
 			continue;
 		cv->populated = true;

@@ -14,6 +14,8 @@
 #define VMA_DONTFORK 0x08	/* MADV_DONTFORK */
 #define VMA_WIPEONFORK 0x10	/* MADV_WIPEONFORK: the child gets zeros */
 #define VMA_LOCKED 0x20		/* mlock (kernel/mm/mlock.c): bookkeeping only, pages never swap */
+#define VMA_ACCOUNT 0x40	/* its pages are in Committed_AS (kernel/mm/commit.c) */
+#define VMA_NORESERVE 0x80	/* MAP_NORESERVE outside overcommit mode 2: never accounted */
 
 /*
  * One area [start, end) with uniform protection and backing. Private
@@ -115,6 +117,19 @@ int mm_find_free(struct mm *mm, vaddr_t hint, uint64_t len, unsigned long flags,
  */
 int mm_map_area(struct mm *mm, vaddr_t start, vaddr_t end, unsigned prot, unsigned vflags,
 		struct mm_object *obj, uint64_t pgoff, struct vma **out);
+
+/*
+ * Overcommit (commit.c). Private writable areas without MAP_NORESERVE are
+ * accounted (VMA_ACCOUNT): linking charges their pages to Committed_AS,
+ * freeing gives them back; code resizing a linked area calls
+ * vma_commit_add(). mm_enough_memory(): may @pages more be committed under
+ * vm.overcommit_memory (mm->lock held if @mm)? 0 or -ENOMEM.
+ */
+bool vma_accountable(unsigned prot, unsigned flags);
+void vma_commit_add(const struct vma *v, int64_t pages);
+void vma_commit_linked(const struct vma *v);
+void vma_commit_unlinked(const struct vma *v);
+int mm_enough_memory(struct mm *mm, uint64_t pages);
 
 /* mm_handle_fault() with mm->lock held. */
 int mm_fault_locked(struct mm *mm, vaddr_t addr, unsigned access);

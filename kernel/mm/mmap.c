@@ -93,10 +93,15 @@ int mm_map_area(struct mm *mm, vaddr_t start, vaddr_t end, unsigned prot, unsign
 {
 	if (!obj)
 		pgoff = start >> PAGE_SHIFT;
+	if (vma_accountable(prot, vflags))
+		vflags |= VMA_ACCOUNT;
 	struct vma *v = vma_new(start, end, prot, vflags, obj, pgoff);
 	if (!v)
 		return -ENOMEM;
 	int err = mm_unmap_locked(mm, start, end);
+	/* As Linux's mmap_region, the commitment is checked once what it replaces is gone. */
+	if (!err && (vflags & VMA_ACCOUNT))
+		err = mm_enough_memory(mm, (end - start) >> PAGE_SHIFT);
 	if (err) {
 		vma_discard(v);
 		return err;
@@ -133,6 +138,8 @@ static int mmap_locked(struct mm *mm, vaddr_t addr, uint64_t len, unsigned prot,
 		vflags |= VMA_SHARED;
 	if (flags & MAP_GROWSDOWN)
 		vflags |= VMA_GROWSDOWN;
+	if ((flags & MAP_NORESERVE) && mm_overcommit_mode() != MM_OVERCOMMIT_NEVER)
+		vflags |= VMA_NORESERVE;
 
 	/* RLIMIT_AS/DATA count what the mapping adds beyond what MAP_FIXED replaces. */
 	uint64_t replaced = 0, replaced_data = 0;
@@ -267,12 +274,20 @@ static int mprotect_locked(struct mm *mm, vaddr_t start, vaddr_t end, unsigned p
 		if (to_data && mm->lim.data != MM_RLIM_INFINITY &&
 		    mm_data_locked(mm) + (e - s) > mm->lim.data)
 			return -ENOMEM;
+		/* Linux's mprotect_fixup: a private area made writable is committed from then on. */
+		bool charge = !(v->flags & VMA_ACCOUNT) && vma_accountable(prot, v->flags);
+		if (charge && mm_enough_memory(mm, (e - s) >> PAGE_SHIFT))
+			return -ENOMEM;
 		if (v->prot != prot) {
 			int err = vma_split_range(mm, s, e);
 			if (err)
 				return err;
 			v = vma_find(mm, s);
 			v->prot = prot;
+			if (charge) {
+				v->flags |= VMA_ACCOUNT;
+				vma_commit_linked(v);
+			}
 			mm_apply_prot(mm, v);
 			v = vma_merge(mm, v);
 		}

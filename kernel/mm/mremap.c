@@ -90,6 +90,9 @@ static int mremap_locked(struct mm *mm, vaddr_t addr, uint64_t old_len, uint64_t
 	if (old_len > v->end - addr)
 		return -EFAULT;
 	bool data = vma_is_data(v->prot, v->flags);
+	/* A grown private writable area commits the pages it adds (vm.overcommit_memory). */
+	bool acct = v->flags & VMA_ACCOUNT;
+	uint64_t grow = new_len > old_len ? (new_len - old_len) >> PAGE_SHIFT : 0;
 
 	if (flags & MREMAP_FIXED) {
 		int err = mm_unmap_locked(mm, new_addr, new_addr + new_len);
@@ -102,6 +105,8 @@ static int mremap_locked(struct mm *mm, vaddr_t addr, uint64_t old_len, uint64_t
 			old_len = new_len;
 		}
 		if (new_len > old_len && !mm_may_expand(mm, new_len - old_len, data))
+			return -ENOMEM;
+		if (acct && grow && mm_enough_memory(mm, grow))
 			return -ENOMEM;
 		err = move_area(mm, addr, old_len, new_addr, new_len, flags & MREMAP_DONTUNMAP);
 		if (!err)
@@ -120,8 +125,11 @@ static int mremap_locked(struct mm *mm, vaddr_t addr, uint64_t old_len, uint64_t
 	}
 	if (new_len > old_len && !mm_may_expand(mm, new_len - old_len, data))
 		return -ENOMEM;
+	if (acct && grow && mm_enough_memory(mm, grow))
+		return -ENOMEM;
 	if (old_len && addr + old_len == v->end && !(flags & MREMAP_DONTUNMAP) &&
 	    can_extend(mm, v->end, addr + new_len)) {
+		vma_commit_add(v, (int64_t)grow);
 		v->end = addr + new_len;
 		vma_merge(mm, v);
 		*result = addr;

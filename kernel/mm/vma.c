@@ -46,6 +46,7 @@ void vma_link(struct mm *mm, struct vma *v)
 	after->next->prev = v;
 	after->next = v;
 	mm->nvma++;
+	vma_commit_linked(v);
 }
 
 void vma_discard(struct vma *v)
@@ -60,6 +61,7 @@ void vma_free(struct mm *mm, struct vma *v)
 	v->prev->next = v->next;
 	v->next->prev = v->prev;
 	mm->nvma--;
+	vma_commit_unlinked(v);
 	vma_discard(v);
 }
 
@@ -92,12 +94,15 @@ struct vma *vma_merge(struct mm *mm, struct vma *v)
 {
 	struct vma *n = vma_next(mm, v);
 	if (n && continues(v, n)) {
+		/* @v takes over @n's pages, and its charge (vma_free gives back @n's). */
+		vma_commit_add(v, (int64_t)((n->end - n->start) >> PAGE_SHIFT));
 		v->end = n->end;
 		v->populated |= n->populated;
 		vma_free(mm, n);
 	}
 	struct vma *p = vma_prev(mm, v);
 	if (p && continues(p, v)) {
+		vma_commit_add(p, (int64_t)((v->end - v->start) >> PAGE_SHIFT));
 		p->end = v->end;
 		p->populated |= v->populated;
 		vma_free(mm, v);

@@ -14,11 +14,14 @@ static void kb_line(struct sbuf *b, const char *label, uint64_t kb)
 }
 
 void format_meminfo(struct sbuf *b, const struct mem_stats *m, const struct page_cache_stats *pc,
-		    uint64_t kernel_stack_bytes)
+		    const struct meminfo_commit *commit, uint64_t kernel_stack_bytes)
 {
 	static const struct page_cache_stats none;
+	static const struct meminfo_commit no_commit;
 	if (!pc)
 		pc = &none;
+	if (!commit)
+		commit = &no_commit;
 	uint64_t slab = m->heap_slab_pages + m->heap_large_pages;
 	/* Clean file pages can be dropped at once: Linux counts them as available. */
 	uint64_t reclaimable = pc->cached - pc->shmem + pc->buffers;
@@ -54,8 +57,8 @@ void format_meminfo(struct sbuf *b, const struct mem_stats *m, const struct page
 	kb_line(b, "NFS_Unstable:", 0);
 	kb_line(b, "Bounce:", 0);
 	kb_line(b, "WritebackTmp:", 0);
-	kb_line(b, "CommitLimit:", KB(m->total_pages / 2));
-	kb_line(b, "Committed_AS:", KB(m->total_pages - m->free_pages));
+	kb_line(b, "CommitLimit:", KB(commit->limit_pages));
+	kb_line(b, "Committed_AS:", KB(commit->committed_pages));
 	kb_line(b, "VmallocTotal:", 34359738367ull);
 	kb_line(b, "VmallocUsed:", 0);
 	kb_line(b, "VmallocChunk:", 0);

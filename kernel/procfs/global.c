@@ -10,6 +10,7 @@
 #include <frame/sched.h>
 #include <frame/task.h>
 #include <kernel/inet.h>
+#include <kernel/mm.h>
 #include <kernel/page_cache.h>
 #include <kernel/proc.h>
 #include <kernel/utsname.h>
@@ -156,7 +157,9 @@ int procfs_gen_global(enum pkind kind, struct sbuf *b)
 	case K_MEMINFO:
 		mem_stats(&m);
 		page_cache_stats(&pcs);
-		format_meminfo(b, &m, &pcs, (uint64_t)task_count() * TASK_STACK_SIZE);
+		format_meminfo(b, &m, &pcs,
+			       &(struct meminfo_commit){ mm_commit_limit_pages(), mm_committed_pages() },
+			       (uint64_t)task_count() * TASK_STACK_SIZE);
 		return 0;
 	case K_SLABINFO:
 		gen_slabinfo(b);
@@ -239,6 +242,12 @@ int procfs_gen_global(enum pkind kind, struct sbuf *b)
 		return inet_proc_net("udp", put_sbuf, b);
 	case K_SYS_THREADS_MAX:
 		sbuf_printf(b, "%u\n", proc_threads_max());
+		return 0;
+	case K_SYS_OVERCOMMIT_MEMORY:
+		sbuf_printf(b, "%d\n", mm_overcommit_mode());
+		return 0;
+	case K_SYS_OVERCOMMIT_RATIO:
+		sbuf_printf(b, "%d\n", mm_overcommit_ratio());
 		return 0;
 	default:
 		return -EISDIR;

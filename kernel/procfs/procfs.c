@@ -10,6 +10,7 @@
 #include <frame/mutex.h>
 #include <frame/string.h>
 #include <kernel/fs.h>
+#include <kernel/mm.h>
 #include <kernel/proc.h>
 #include <kernel/procfs.h>
 #include <kernel/utsname.h>
@@ -66,6 +67,11 @@ static const struct pentry net_entries[] = {
 static const struct pentry sys_entries[] = {
 	{ "fs", K_SYS_FS, S_IFDIR | 0555 },
 	{ "kernel", K_SYS_KERNEL, S_IFDIR | 0555 },
+	{ "vm", K_SYS_VM, S_IFDIR | 0555 },
+};
+static const struct pentry sys_vm_entries[] = {
+	{ "overcommit_memory", K_SYS_OVERCOMMIT_MEMORY, S_IFREG | 0644 },
+	{ "overcommit_ratio", K_SYS_OVERCOMMIT_RATIO, S_IFREG | 0644 },
 };
 static const struct pentry sys_kernel_entries[] = {
 	{ "domainname", K_SYS_DOMAINNAME, S_IFREG | 0644 },
@@ -121,6 +127,7 @@ static bool dir_table(enum pkind kind, struct dir_table *t)
 	case K_SYS_FS: *t = (struct dir_table){ sys_fs_entries, ARRAY_SIZE(sys_fs_entries), K_SYS }; return true;
 	case K_SYS_RANDOM: *t = (struct dir_table){ sys_random_entries, ARRAY_SIZE(sys_random_entries), K_SYS_KERNEL }; return true;
 	case K_NET: *t = (struct dir_table){ net_entries, ARRAY_SIZE(net_entries), K_ROOT }; return true;
+	case K_SYS_VM: *t = (struct dir_table){ sys_vm_entries, ARRAY_SIZE(sys_vm_entries), K_SYS }; return true;
 	case K_PID_DIR: *t = (struct dir_table){ pid_entries, ARRAY_SIZE(pid_entries), K_ROOT }; return true;
 	case K_PID_FD: *t = (struct dir_table){ NULL, 0, K_PID_DIR }; return true;
 	default: return false;
@@ -441,6 +448,10 @@ static ssize_t procfs_write(struct inode *inode, uint64_t off, const void *buf, 
 		return oom_adj_write(n->pid, buf, len);
 	if (n->kind == K_SYS_THREADS_MAX)
 		return sysctl_int_write(buf, len, proc_set_threads_max);
+	if (n->kind == K_SYS_OVERCOMMIT_MEMORY)
+		return sysctl_int_write(buf, len, mm_set_overcommit_mode);
+	if (n->kind == K_SYS_OVERCOMMIT_RATIO)
+		return sysctl_int_write(buf, len, mm_set_overcommit_ratio);
 	if (n->kind != K_SYS_HOSTNAME && n->kind != K_SYS_DOMAINNAME)
 		return -EINVAL;
 	if (off != 0)

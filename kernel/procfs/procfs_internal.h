@@ -28,8 +28,13 @@ char *sbuf_reserve(struct sbuf *b, size_t n);
 /* /proc/meminfo from a frame snapshot; @cached_pages: page-cache/tmpfs pages (Cached, Shmem). */
 struct page_cache_stats;
 /* @pc: the page cache's figures (NULL: none). */
+/* Overcommit figures (CommitLimit, Committed_AS), in pages. */
+struct meminfo_commit {
+	uint64_t limit_pages, committed_pages;
+};
+/* @commit: NULL shows zeros. */
 void format_meminfo(struct sbuf *b, const struct mem_stats *m, const struct page_cache_stats *pc,
-		    uint64_t kernel_stack_bytes);
+		    const struct meminfo_commit *commit, uint64_t kernel_stack_bytes);
 /* /proc/uptime: seconds up and idle, two decimals. */
 void format_uptime(struct sbuf *b, uint64_t up_ns, uint64_t idle_ns);
 /* /proc/loadavg: Cadre keeps no load average: 0.00, and the running/total and last pid fields. */
@@ -80,7 +85,8 @@ enum pkind {
 	K_SYS, K_SYS_KERNEL, K_SYS_FS, K_SYS_PIDMAX, K_SYS_OSTYPE, K_SYS_OSRELEASE,
 	K_SYS_VERSION, K_SYS_HOSTNAME, K_SYS_DOMAINNAME, K_SYS_NR_OPEN, K_SYS_PIPE_MAX,
 	K_SYS_FILE_MAX, K_SYS_NGROUPS_MAX, K_SYS_CAP_LAST_CAP, K_SYS_RANDOM, K_SYS_BOOT_ID,
-	K_SYS_UUID, K_SYS_THREADS_MAX,
+	K_SYS_UUID, K_SYS_THREADS_MAX, K_SYS_VM, K_SYS_OVERCOMMIT_MEMORY,
+	K_SYS_OVERCOMMIT_RATIO,
 	K_NET, K_NET_ARP, K_NET_DEV, K_NET_ROUTE, K_NET_TCP, K_NET_UDP,
 	K_PID_DIR, K_PID_STAT, K_PID_STATUS, K_PID_STATM, K_PID_CMDLINE, K_PID_COMM,
 	K_PID_ENVIRON, K_PID_MAPS, K_PID_MOUNTS, K_PID_MOUNTINFO, K_PID_EXE, K_PID_CWD, K_PID_ROOT,

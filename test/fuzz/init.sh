@@ -16,8 +16,9 @@ memstat() {
 	free=$(awk '/^MemFree:/ { print $2 }' /proc/meminfo)
 	stacks=$(awk '/^KernelStack:/ { print $2 }' /proc/meminfo)
 	tables=$(awk '/^PageTables:/ { print $2 }' /proc/meminfo)
+	committed=$(awk '/^Committed_AS:/ { print $2 }' /proc/meminfo)
 	objects=$(awk 'NR > 2 { n += $2 } END { print n + 0 }' /proc/slabinfo)
-	echo "FUZZ-MEM $1 free_kb=$free stack_kb=$stacks pgtable_kb=$tables heap_objects=$objects"
+	echo "FUZZ-MEM $1 free_kb=$free stack_kb=$stacks pgtable_kb=$tables heap_objects=$objects committed_kb=$committed"
 }
 echo "FUZZ-BEGIN seconds=$seconds seed=$seed"
 # The warm-up fills what the kernel keeps on purpose (slab caches, page

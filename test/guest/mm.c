@@ -7,6 +7,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <sys/wait.h>
 
 #define PG 4096UL
@@ -401,4 +402,129 @@ GT_CASE(large_sparse_anon, "mmap")
 	p[0] = 1;
 	p[(4UL << 30) - 1] = 1;
 	OK(munmap(p, 4UL << 30));
+}
+
+/* A /proc/meminfo figure in kB. */
+static long meminfo_kb(const char *name)
+{
+	char buf[4096];
+	gt_read_file("/proc/meminfo", buf, sizeof buf);
+	size_t n = strlen(name);
+	for (char *l = buf; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL)
+		if (!strncmp(l, name, n) && l[n] == ':')
+			return atol(l + n + 1);
+	GT_FAIL("no %s in /proc/meminfo", name);
+}
+
+/* One write to a sysctl opened afresh: its result, or -errno. */
+static long sysctl_put(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY);
+	if (fd < 0)
+		return -errno;
+	long r = write(fd, text, strlen(text));
+	long e = r < 0 ? -errno : r;
+	close(fd);
+	return e;
+}
+
+#define OVERCOMMIT "/proc/sys/vm/overcommit_memory"
+
+static void *try_map(size_t len, int prot, int extra)
+{
+	return mmap(NULL, len, prot, MAP_PRIVATE | MAP_ANONYMOUS | extra, -1, 0);
+}
+
+/* Run @fn in a child under overcommit mode @mode; mode 0 is back whatever happens. */
+static void under_overcommit(const char *mode, void (*fn)(void))
+{
+	pid_t pid = gt_fork();
+	if (pid == 0) {
+		if (sysctl_put(OVERCOMMIT, mode) != 1)
+			GT_FAIL("cannot set overcommit_memory to %s", mode);
+		fn();
+		_exit(0);
+	}
+	int st = gt_wait(pid);
+	EQ(sysctl_put(OVERCOMMIT, "0"), 1);
+	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+}
+
+GT_CASE(overcommit_sysctls, "openat read write")
+{
+	char buf[32];
+	gt_read_file(OVERCOMMIT, buf, sizeof buf);
+	STREQ(buf, "0\n");
+	gt_read_file("/proc/sys/vm/overcommit_ratio", buf, sizeof buf);
+	STREQ(buf, "50\n");
+	EQ(sysctl_put(OVERCOMMIT, "3"), -EINVAL);
+	EQ(sysctl_put(OVERCOMMIT, "-1"), -EINVAL);
+	gt_read_file(OVERCOMMIT, buf, sizeof buf);
+	STREQ(buf, "0\n");
+}
+
+GT_CASE(overcommit_guess_refuses_more_than_ram, "mmap")
+{
+	size_t ram = (size_t)meminfo_kb("MemTotal") * 1024;
+	/* Mode 0: one private writable mapping larger than all memory is refused... */
+	ERR(try_map(2 * ram, PROT_READ | PROT_WRITE, 0), ENOMEM);
+	/* ...but not one that commits nothing (read-only, or MAP_NORESERVE)... */
+	void *p = MAP_OK(try_map(2 * ram, PROT_READ, 0));
+	OK(munmap(p, 2 * ram));
+	p = MAP_OK(try_map(2 * ram, PROT_READ | PROT_WRITE, MAP_NORESERVE));
+	OK(munmap(p, 2 * ram));
+	/* ...and half of memory is promised without a question. */
+	p = MAP_OK(try_map(ram / 2, PROT_READ | PROT_WRITE, 0));
+	OK(munmap(p, ram / 2));
+}
+
+static void always_body(void)
+{
+	size_t ram = (size_t)meminfo_kb("MemTotal") * 1024;
+	void *p = MAP_OK(try_map(4 * ram, PROT_READ | PROT_WRITE, 0));
+	OK(munmap(p, 4 * ram));
+}
+
+GT_CASE(overcommit_always_allows_all, "mmap")
+{
+	under_overcommit("1", always_body);
+}
+
+static void never_body(void)
+{
+	long total_kb = meminfo_kb("MemTotal"), limit_kb = meminfo_kb("CommitLimit");
+	/* CommitLimit: overcommit_ratio (50) percent of RAM, there is no swap. */
+	CHECK(limit_kb >= total_kb / 2 - 8 && limit_kb <= total_kb / 2 + 8);
+	size_t limit = (size_t)limit_kb * 1024;
+	ERR(try_map(limit, PROT_READ | PROT_WRITE, 0), ENOMEM);
+	/* Mode 2 ignores MAP_NORESERVE. */
+	ERR(try_map(limit, PROT_READ | PROT_WRITE, MAP_NORESERVE), ENOMEM);
+	long room_kb = limit_kb - meminfo_kb("Committed_AS");
+	CHECK(room_kb > 64 * 1024);
+	size_t big = (size_t)(room_kb - 24 * 1024) * 1024;
+	char *p = MAP_OK(try_map(big, PROT_READ | PROT_WRITE, 0));
+	long after_kb = limit_kb - meminfo_kb("Committed_AS");
+	CHECK(after_kb < 28 * 1024);
+	/* Nothing more that commits: a mapping, the break, write permission, a fork's copy. */
+	size_t more = 48UL << 20;
+	ERR(try_map(more, PROT_READ | PROT_WRITE, 0), ENOMEM);
+	void *brk0 = sbrk(0);
+	CHECK(sbrk((intptr_t)more) == (void *)-1);
+	EQ(sbrk(0), brk0);
+	char *ro = MAP_OK(try_map(more, PROT_READ, 0));
+	ERR(mprotect(ro, more, PROT_READ | PROT_WRITE), ENOMEM);
+	ERR(fork(), ENOMEM);
+	/* What is unmapped is given back. */
+	OK(munmap(p, big));
+	OK(mprotect(ro, more, PROT_READ | PROT_WRITE));
+	ro[0] = 1;
+	char *q = MAP_OK(try_map(more, PROT_READ | PROT_WRITE, 0));
+	q[0] = 1;
+	OK(munmap(q, more));
+	OK(munmap(ro, more));
+}
+
+GT_CASE(overcommit_never_keeps_commit_limit, "mmap brk mprotect fork")
+{
+	under_overcommit("2", never_body);
 }

@@ -38,7 +38,7 @@ KTEST(procfs_meminfo_layout)
 	m.pgtable_pages = 3;
 	struct sbuf b;
 	sbuf_init(&b);
-	format_meminfo(&b, &m, NULL, 3 * 16384);
+	format_meminfo(&b, &m, NULL, &(struct meminfo_commit){ 500, 123 }, 3 * 16384);
 	KASSERT(b.err == 0 && b.buf);
 	KEXPECT(!strncmp(b.buf, "MemTotal:           4000 kB\n", 28));
 	KEXPECT(has_line(&b, "MemFree:            1000 kB"));
@@ -47,6 +47,8 @@ KTEST(procfs_meminfo_layout)
 	KEXPECT(has_line(&b, "PageTables:           12 kB"));
 	KEXPECT(has_line(&b, "KernelStack:          48 kB"));
 	KEXPECT(has_line(&b, "HugePages_Total:       0"));
+	KEXPECT(has_line(&b, "CommitLimit:        2000 kB"));
+	KEXPECT(has_line(&b, "Committed_AS:        492 kB"));
 	sbuf_free(&b);
 }
 

@@ -95,6 +95,22 @@ void mm_put(struct mm *mm);
 
 /* The frame space to activate / bind to user contexts. */
 struct vm_space *mm_vm_space(struct mm *mm);
+/*
+ * vm.overcommit_memory (kernel/mm/commit.c): 0 refuses a single commitment
+ * larger than all RAM, 1 allows all, 2 keeps Committed_AS under CommitLimit
+ * (overcommit_ratio percent of RAM; there is no swap). Setters: -EINVAL out
+ * of range.
+ */
+#define MM_OVERCOMMIT_GUESS 0
+#define MM_OVERCOMMIT_ALWAYS 1
+#define MM_OVERCOMMIT_NEVER 2
+int mm_overcommit_mode(void);
+int mm_set_overcommit_mode(int64_t mode);
+int mm_overcommit_ratio(void);
+int mm_set_overcommit_ratio(int64_t ratio);
+uint64_t mm_commit_limit_pages(void);
+uint64_t mm_committed_pages(void);
+
 /* Pages mapped in @mm now (its RSS) and its page-table pages; no lock taken. */
 void mm_usage(struct mm *mm, uint64_t *resident_pages, uint64_t *table_pages);
 
