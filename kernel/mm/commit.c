@@ -7,13 +7,17 @@
 #include <frame/errno.h>
 #include <frame/page.h>
 
-#include <kernel/proc.h>
-
 #include "mm_internal.h"
 
 static uint64_t committed_pages;	/* atomic */
 static int overcommit_mode;		/* MM_OVERCOMMIT_* */
 static int overcommit_ratio = 50;	/* percent of RAM CommitLimit allows in mode 2 */
+static bool (*admin_check)(void);	/* the process layer's "caller is root"; none: every caller is */
+
+void mm_set_admin_check(bool (*fn)(void))
+{
+	admin_check = fn;
+}
 
 bool vma_accountable(unsigned prot, unsigned flags)
 {
@@ -53,8 +57,7 @@ uint64_t mm_committed_pages(void)
 
 int mm_enough_memory(struct mm *mm, uint64_t pages)
 {
-	struct process *self = process_current();
-	bool admin = !self || self->cred.euid == 0;
+	bool admin = !admin_check || admin_check();
 	int mode = __atomic_load_n(&overcommit_mode, __ATOMIC_RELAXED);
 	uint64_t total = page_count_total();
 	if (mode == MM_OVERCOMMIT_ALWAYS)

@@ -69,9 +69,17 @@ static int init_task(void *arg)
 	return thread_enter_user(t);
 }
 
+/* Root for overcommit's admin reserve (Linux: CAP_SYS_ADMIN). */
+static bool caller_is_admin(void)
+{
+	struct process *p = process_current();
+	return !p || p->cred.euid == 0;
+}
+
 int proc_start_init(const struct path *root, const char *path, const char *const *argv,
 		    const char *const *envp, struct file *console)
 {
+	mm_set_admin_check(caller_is_admin);
 	struct process *p = process_alloc();
 	struct thread *t = p ? thread_alloc(p) : NULL;
 	if (!t) {

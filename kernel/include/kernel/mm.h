@@ -109,6 +109,8 @@ int mm_set_overcommit_mode(int64_t mode);
 int mm_overcommit_ratio(void);
 int mm_set_overcommit_ratio(int64_t ratio);
 uint64_t mm_commit_limit_pages(void);
+/* How mode 2 tells root (no admin reserve withheld) from others: set by the process layer. */
+void mm_set_admin_check(bool (*fn)(void));
 uint64_t mm_committed_pages(void);
 
 /* Pages mapped in @mm now (its RSS) and its page-table pages; no lock taken. */
