@@ -27,6 +27,10 @@ static inline struct thread *st_new(void)
 		return NULL;
 	}
 	p->pid = 4242;
+	/* A fresh user (uid 4242) with no limit on queued signals (RLIMIT_SIGPENDING). */
+	p->cred.uid = 4242;
+	for (int i = 0; i < RLIM_NLIMITS; i++)
+		p->rlim[i] = (struct rlimit){ RLIM_INFINITY, RLIM_INFINITY };
 	t->tid = 4242;
 	t->proc = p;
 	p->threads = t;

@@ -149,3 +149,27 @@ KTEST(signal_mask_rules)
 	KEXPECT_EQ(signal_pending_set(t), SIG_BIT(SIGCHLD));
 	st_free(t);
 }
+
+KTEST(signal_sigpending_limit_per_user)
+{
+	struct thread *t = st_new();
+	KASSERT(t != NULL);
+	struct process *p = t->proc;
+	p->rlim[RLIMIT_SIGPENDING] = (struct rlimit){ 2, 2 };
+	st_handle(t, SIGRTMIN, 0x1000);
+	signal_set_blocked(t, SIG_BIT(SIGRTMIN));
+	struct ksiginfo q = st_info(SIGRTMIN, SI_QUEUE, 7, 1);
+	KEXPECT_EQ(signal_send_process(p, SIGRTMIN, &q), 0);
+	KEXPECT_EQ(signal_send_process(p, SIGRTMIN, &q), 0);
+	/* Past the limit: refused from sigqueue, pending without information from kill. */
+	KEXPECT_EQ(signal_send_process(p, SIGRTMIN, &q), -EAGAIN);
+	struct ksiginfo k = st_info(SIGRTMIN, SI_USER, 7, 0);
+	KEXPECT_EQ(signal_send_process(p, SIGRTMIN, &k), 0);
+	struct ksiginfo info;
+	KEXPECT_EQ(signal_dequeue(t, ALL, &info), SIGRTMIN);
+	KEXPECT_EQ(info.code, SI_QUEUE);
+	/* One entry given back: room for one more. */
+	KEXPECT_EQ(signal_send_process(p, SIGRTMIN, &q), 0);
+	KEXPECT_EQ(signal_send_process(p, SIGRTMIN, &q), -EAGAIN);
+	st_free(t);
+}
