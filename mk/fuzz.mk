@@ -46,3 +46,17 @@ test-fuzz: $(FUZZ_INITRD) $(FUZZ_KERNEL)
 
 fuzz: $(FUZZ_INITRD) $(FUZZ_KERNEL)
 	$(call fuzz_run,$(SECONDS),$(SEED),$(FUZZ_OUT)/results)
+
+# Fault injection: the fuzzer again, for FUZZ_FAULT_SECONDS per period, while every N-th kernel
+# allocation fails (N swept over FUZZ_FAULT_PERIODS): no panic, no sanitizer report, no leak.
+FUZZ_FAULT_SECONDS ?= 15
+FUZZ_FAULT_PERIODS ?= 37,101,499
+FUZZ_FAULT_NRUNS = $(words $(subst $(comma), ,$(FUZZ_FAULT_PERIODS)))
+comma := ,
+TEST_PARTS += fuzz-faults
+test-fuzz-faults: $(FUZZ_INITRD) $(FUZZ_KERNEL)
+	@echo "fuzz-faults: $(FUZZ_FAULT_SECONDS) s for each of every $(FUZZ_FAULT_PERIODS)-th allocation failing (log: $(FUZZ_OUT)/faults.log)"
+	@kit/boot-qemu $(FUZZ_KERNEL) $(FUZZ_INITRD) $(FUZZ_OUT)/faults.log \
+		"quiet panic=-1 FUZZ_SECONDS=$(FUZZ_FAULT_SECONDS) FUZZ_SEED=$(FUZZ_TEST_SEED) FUZZ_FAULTS=$(FUZZ_FAULT_PERIODS)" \
+		$$(( $(FUZZ_FAULT_SECONDS) * $(FUZZ_FAULT_NRUNS) * 3 + 240 )); \
+		FUZZ_PART=fuzz-faults FUZZ_FAULTS=$(FUZZ_FAULT_PERIODS) test/fuzz/check $(FUZZ_OUT)/faults.log $$? $(BUILD)/results/fuzz-faults

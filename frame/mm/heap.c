@@ -175,7 +175,7 @@ static void *large_alloc(size_t size)
 
 void *kmalloc(size_t size)
 {
-	if (size > KMALLOC_MAX_SIZE)
+	if (size > KMALLOC_MAX_SIZE || fault_inject_fail())
 		return NULL;
 	if (size <= KMALLOC_MAX_SLAB)
 		return slab_alloc(size);

@@ -143,6 +143,9 @@ static inline void mm_hook_poison(const void *p, size_t n)
 #define PAGE_MISUSE_PRINTED 32
 void page_misuse(const char *what, const struct page *page, void *caller, void *frame);
 
+/* Fault injection (fault_inject.c): should this allocation fail? Counts it. */
+bool fault_inject_fail(void);
+
 /* Heap figures for mem_stats(). */
 void heap_stats(struct mem_stats *out);
 /* Page-table pages in use, for mem_stats(). */

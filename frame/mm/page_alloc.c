@@ -249,7 +249,7 @@ static struct page *take_block(unsigned order)
 
 struct page *page_alloc(unsigned order, unsigned flags)
 {
-	if (order > PAGE_MAX_ORDER)
+	if (order > PAGE_MAX_ORDER || fault_inject_fail())
 		return NULL;
 	struct page *p = take_block(order);
 	if (!p) {

@@ -17,6 +17,8 @@
 
 #define INIT_PID 1
 #define BADNESS_UNKILLABLE INT64_MIN
+/* Free pages above which a failed fault is retried rather than a process killed. */
+#define OOM_RETRY_FREE_PAGES 64
 
 /* One selection at a time (Linux's oom_lock): two faulting threads must not kill two victims. */
 static struct mutex oom_lock = MUTEX_INIT("oom");
@@ -158,6 +160,15 @@ void proc_out_of_memory(void)
 	if (self->exiting || t->exiting)
 		return;
 	mutex_lock(&oom_lock);
+	/*
+	 * Memory back already (freed meanwhile, or the failure was injected or
+	 * transient): try again without a victim, as Linux's last allocation
+	 * attempt under the OOM lock does.
+	 */
+	if (page_count_free() > OOM_RETRY_FREE_PAGES) {
+		mutex_unlock(&oom_lock);
+		return;
+	}
 	uint64_t gen = __atomic_load_n(&oom_released, __ATOMIC_ACQUIRE);
 	bool waiting = kill_one();
 	mutex_unlock(&oom_lock);

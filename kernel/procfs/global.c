@@ -2,6 +2,7 @@
 #include <frame/boot.h>
 #include <frame/clock.h>
 #include <frame/errno.h>
+#include <frame/fault_inject.h>
 #include <frame/heap.h>
 #include <frame/log.h>
 #include <frame/mutex.h>
@@ -242,6 +243,12 @@ int procfs_gen_global(enum pkind kind, struct sbuf *b)
 		return inet_proc_net("udp", put_sbuf, b);
 	case K_SYS_THREADS_MAX:
 		sbuf_printf(b, "%u\n", proc_threads_max());
+		return 0;
+	case K_SYS_FAIL_ALLOC:
+		sbuf_printf(b, "%llu\n", (unsigned long long)fault_inject_every());
+		return 0;
+	case K_SYS_FAIL_ALLOC_FAILURES:
+		sbuf_printf(b, "%llu\n", (unsigned long long)fault_inject_failures());
 		return 0;
 	case K_SYS_OVERCOMMIT_MEMORY:
 		sbuf_printf(b, "%d\n", mm_overcommit_mode());

@@ -5,6 +5,7 @@
  * read, whole, and the asked-for slice copied out.
  */
 #include <frame/errno.h>
+#include <frame/fault_inject.h>
 #include <frame/heap.h>
 #include <frame/log.h>
 #include <frame/mutex.h>
@@ -65,9 +66,15 @@ static const struct pentry net_entries[] = {
 	{ "udp", K_NET_UDP, S_IFREG | 0444 },
 };
 static const struct pentry sys_entries[] = {
+	{ "debug", K_SYS_DEBUG, S_IFDIR | 0555 },
 	{ "fs", K_SYS_FS, S_IFDIR | 0555 },
 	{ "kernel", K_SYS_KERNEL, S_IFDIR | 0555 },
 	{ "vm", K_SYS_VM, S_IFDIR | 0555 },
+};
+/* Cadre's own: allocation fault injection of the sanitized test kernel (frame/fault_inject.h). */
+static const struct pentry sys_debug_entries[] = {
+	{ "fail_alloc", K_SYS_FAIL_ALLOC, S_IFREG | 0600 },
+	{ "fail_alloc_failures", K_SYS_FAIL_ALLOC_FAILURES, S_IFREG | 0400 },
 };
 static const struct pentry sys_vm_entries[] = {
 	{ "overcommit_memory", K_SYS_OVERCOMMIT_MEMORY, S_IFREG | 0644 },
@@ -127,6 +134,7 @@ static bool dir_table(enum pkind kind, struct dir_table *t)
 	case K_SYS_FS: *t = (struct dir_table){ sys_fs_entries, ARRAY_SIZE(sys_fs_entries), K_SYS }; return true;
 	case K_SYS_RANDOM: *t = (struct dir_table){ sys_random_entries, ARRAY_SIZE(sys_random_entries), K_SYS_KERNEL }; return true;
 	case K_NET: *t = (struct dir_table){ net_entries, ARRAY_SIZE(net_entries), K_ROOT }; return true;
+	case K_SYS_DEBUG: *t = (struct dir_table){ sys_debug_entries, ARRAY_SIZE(sys_debug_entries), K_SYS }; return true;
 	case K_SYS_VM: *t = (struct dir_table){ sys_vm_entries, ARRAY_SIZE(sys_vm_entries), K_SYS }; return true;
 	case K_PID_DIR: *t = (struct dir_table){ pid_entries, ARRAY_SIZE(pid_entries), K_ROOT }; return true;
 	case K_PID_FD: *t = (struct dir_table){ NULL, 0, K_PID_DIR }; return true;
@@ -440,6 +448,11 @@ static ssize_t sysctl_int_write(const char *buf, size_t len, int (*set)(int64_t)
 	return err ? (err == -ERANGE ? -EINVAL : err) : (ssize_t)len;
 }
 
+static int set_fail_alloc(int64_t every)
+{
+	return every < 0 ? -EINVAL : fault_inject_set((uint64_t)every);
+}
+
 /* sysctl writes: the whole value in one write from offset 0, a trailing newline dropped. */
 static ssize_t procfs_write(struct inode *inode, uint64_t off, const void *buf, size_t len)
 {
@@ -448,6 +461,8 @@ static ssize_t procfs_write(struct inode *inode, uint64_t off, const void *buf, 
 		return oom_adj_write(n->pid, buf, len);
 	if (n->kind == K_SYS_THREADS_MAX)
 		return sysctl_int_write(buf, len, proc_set_threads_max);
+	if (n->kind == K_SYS_FAIL_ALLOC)
+		return sysctl_int_write(buf, len, set_fail_alloc);
 	if (n->kind == K_SYS_OVERCOMMIT_MEMORY)
 		return sysctl_int_write(buf, len, mm_set_overcommit_mode);
 	if (n->kind == K_SYS_OVERCOMMIT_RATIO)

@@ -96,6 +96,22 @@ static struct shared *shared;
 static struct worker W;
 static uint64_t opt_seed;
 static int opt_seconds = 60, opt_procs = 3, opt_threads = 3, opt_uid = 65534;
+/* -F N: Cadre's test kernel fails every N-th allocation while the workers run (/proc/sys/debug/fail_alloc). */
+static long opt_fail_every;
+static int fail_fd = -1;
+
+/* Set the fault-injection period through the descriptor opened as root; retried, as the write may meet one. */
+static void fail_alloc_set(long n)
+{
+	if (fail_fd < 0)
+		return;
+	char text[24];
+	int len = snprintf(text, sizeof text, "%ld", n);
+	for (int tries = 0; tries < 1000; tries++)
+		if (pwrite(fail_fd, text, (size_t)len, 0) == len)
+			return;
+	fprintf(stderr, "fuzz: cannot set fail_alloc to %ld\n", n);
+}
 static volatile int stop_now;
 
 static const char *const path_list[] = {
@@ -808,15 +824,16 @@ int main(int argc, char **argv)
 {
 	opt_seed = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
 	int c;
-	while ((c = getopt(argc, argv, "s:t:p:j:u:")) != -1) {
+	while ((c = getopt(argc, argv, "s:t:p:j:u:F:")) != -1) {
 		switch (c) {
 		case 's': opt_seed = strtoull(optarg, NULL, 0); break;
 		case 't': opt_seconds = atoi(optarg); break;
 		case 'p': opt_procs = atoi(optarg); break;
 		case 'j': opt_threads = atoi(optarg); break;
 		case 'u': opt_uid = atoi(optarg); break;
+		case 'F': opt_fail_every = atol(optarg); break;
 		default:
-			fprintf(stderr, "usage: fuzz [-s SEED] [-t SECONDS] [-p PROCS] [-j THREADS] [-u UID]\n");
+			fprintf(stderr, "usage: fuzz [-s SEED] [-t SECONDS] [-p PROCS] [-j THREADS] [-u UID] [-F N]\n");
 			return 2;
 		}
 	}
@@ -833,6 +850,13 @@ int main(int argc, char **argv)
 		mkdir("/tmp/fuzz", 0755);
 		if (chown("/tmp/fuzz", (uid_t)opt_uid, (gid_t)opt_uid) != 0)
 			perror("fuzz: chown /tmp/fuzz");
+	}
+	if (opt_fail_every > 0) {
+		fail_fd = open("/proc/sys/debug/fail_alloc", O_WRONLY | O_CLOEXEC);
+		if (fail_fd < 0) {
+			perror("fuzz: /proc/sys/debug/fail_alloc");
+			return 2;
+		}
 	}
 	drop_privileges();
 	/* Orphans of workers come back here, so the end can reap every last one. */
@@ -863,6 +887,8 @@ int main(int argc, char **argv)
 		pids[i] = spawn(i, opt_seed + (uint64_t)i * 1000003);
 		stall_since[i] = start;
 	}
+	/* Armed once the workers exist: with a small period hardly a fork would get through. */
+	fail_alloc_set(opt_fail_every);
 	uint64_t next_report = start + 10000;
 	while (now_ms() < end) {
 		usleep(200000);
@@ -893,6 +919,14 @@ int main(int argc, char **argv)
 				respawns++;
 			}
 		}
+		/* A worker fork refused (no memory, fault injection): try again. */
+		for (int i = 0; i < opt_procs; i++) {
+			if (pids[i] < 0) {
+				generation[i]++;
+				pids[i] = spawn(i, opt_seed + (uint64_t)i * 1000003 + generation[i] * 7919);
+				stall_since[i] = now_ms();
+			}
+		}
 		for (int i = 0; i < opt_procs; i++) {
 			if (shared->calls[i] != shared->last[i]) {
 				shared->last[i] = shared->calls[i];
@@ -919,6 +953,7 @@ int main(int argc, char **argv)
 			}
 		}
 	}
+	fail_alloc_set(0);
 	/* Every process of this user but this one: workers, their children, orphans. */
 	kill(-1, SIGKILL);
 	while (wait(NULL) > 0 || errno == EINTR)

@@ -26,8 +26,19 @@ echo "FUZZ-BEGIN seconds=$seconds seed=$seed"
 /bin/fuzz -t 3 -s "$seed" >/dev/null
 rm -rf /tmp/fuzz /dev/shm/*
 memstat before
-/bin/fuzz -t "$seconds" -s "$seed"
-echo "FUZZ-EXIT status=$?"
+if [ -n "${FUZZ_FAULTS:-}" ]; then
+	# The sweep: for each period N, every N-th kernel allocation fails while the fuzzer runs.
+	for n in $(echo "$FUZZ_FAULTS" | tr ',' ' '); do
+		# The fuzzer arms it once started and disarms it before it ends (a shell would not survive a failed fork).
+		/bin/fuzz -t "$seconds" -s "$seed" -F "$n"
+		echo "FUZZ-EXIT status=$?"
+		rm -rf /tmp/fuzz /dev/shm/*
+		echo "FUZZ-FAULTS every=$n failures=$(cat /proc/sys/debug/fail_alloc_failures)"
+	done
+else
+	/bin/fuzz -t "$seconds" -s "$seed"
+	echo "FUZZ-EXIT status=$?"
+fi
 rm -rf /tmp/fuzz /dev/shm/*
 memstat after
 echo FUZZ-END

@@ -3,7 +3,6 @@
 #include <frame/errno.h>
 #include <frame/heap.h>
 #include <frame/mutex.h>
-#include <frame/panic.h>
 #include <frame/string.h>
 #include "ip.h"
 #include "netif.h"
@@ -41,12 +40,29 @@ static struct ntimer *heap_static[HEAP_STATIC];
 static struct ntimer **heap = heap_static;
 static uint32_t heap_len, heap_cap = HEAP_STATIC;
 static uint64_t reported;	/* the earliest deadline env->timer_changed last heard of */
+/* Timers armed when the heap was full and could not grow: unsorted, usually empty. */
+static struct ntimer *overflow;
+static uint32_t overflow_len;
+
+static void overflow_unlink(struct ntimer *t)
+{
+	for (struct ntimer **pp = &overflow; *pp; pp = &(*pp)->overflow_next) {
+		if (*pp == t) {
+			*pp = t->overflow_next;
+			t->overflow_next = NULL;
+			t->slot = 0;
+			overflow_len--;
+			return;
+		}
+	}
+}
 
 void ntimer_init(struct ntimer *t, ntimer_fn fn)
 {
 	t->deadline = 0;
 	t->slot = 0;
 	t->fn = fn;
+	t->overflow_next = NULL;
 }
 
 static void heap_set(uint32_t i, struct ntimer *t)
@@ -113,8 +129,49 @@ static void heap_remove(uint32_t i)
 	sift_up(moved->slot - 1);
 }
 
+/* Room for one more in the heap: 0, or -ENOMEM. */
+static int heap_grow(void)
+{
+	if (heap_len < heap_cap)
+		return 0;
+	uint32_t cap = heap_cap * 2;
+	struct ntimer **n = kmalloc(sizeof(*n) * cap);
+	if (!n)
+		return -ENOMEM;
+	memcpy(n, heap, sizeof(*n) * heap_len);
+	if (heap != heap_static)
+		kfree(heap);
+	heap = n;
+	heap_cap = cap;
+	return 0;
+}
+
+static void heap_insert(struct ntimer *t)
+{
+	heap_set(heap_len, t);
+	heap_len++;
+	sift_up(heap_len - 1);
+}
+
+/* Overflowed timers go back into the heap once it can hold them. */
+static void overflow_drain(void)
+{
+	while (overflow && heap_grow() == 0) {
+		struct ntimer *t = overflow;
+		overflow = t->overflow_next;
+		t->overflow_next = NULL;
+		overflow_len--;
+		heap_insert(t);
+	}
+}
+
 void ntimer_arm(struct ntimer *t, uint64_t deadline)
 {
+	if (t->slot == NTIMER_OVERFLOW) {
+		t->deadline = deadline;
+		report_next();
+		return;
+	}
 	if (t->slot) {
 		uint32_t i = t->slot - 1;
 		t->deadline = deadline;
@@ -123,21 +180,16 @@ void ntimer_arm(struct ntimer *t, uint64_t deadline)
 		report_next();
 		return;
 	}
-	if (heap_len == heap_cap) {
-		uint32_t cap = heap_cap * 2;
-		struct ntimer **n = kmalloc(sizeof(*n) * cap);
-		if (!n)
-			panic("inet: no memory for the timer heap (%u timers)", heap_len);
-		memcpy(n, heap, sizeof(*n) * heap_len);
-		if (heap != heap_static)
-			kfree(heap);
-		heap = n;
-		heap_cap = cap;
-	}
 	t->deadline = deadline;
-	heap_set(heap_len, t);
-	heap_len++;
-	sift_up(heap_len - 1);
+	if (heap_grow() != 0) {
+		/* No memory for a bigger heap: the timer still fires, from the list. */
+		t->slot = NTIMER_OVERFLOW;
+		t->overflow_next = overflow;
+		overflow = t;
+		overflow_len++;
+	} else {
+		heap_insert(t);
+	}
 	report_next();
 }
 
@@ -150,26 +202,50 @@ void ntimer_cancel(struct ntimer *t)
 {
 	if (!t->slot)
 		return;
-	heap_remove(t->slot - 1);
+	if (t->slot == NTIMER_OVERFLOW)
+		overflow_unlink(t);
+	else
+		heap_remove(t->slot - 1);
 	report_next();
+}
+
+/* The earliest overflowed timer, or NULL. */
+static struct ntimer *overflow_first(void)
+{
+	struct ntimer *best = NULL;
+	for (struct ntimer *t = overflow; t; t = t->overflow_next)
+		if (!best || t->deadline < best->deadline)
+			best = t;
+	return best;
 }
 
 uint64_t ntimer_next(void)
 {
-	return heap_len ? heap[0]->deadline : 0;
+	uint64_t next = heap_len ? heap[0]->deadline : 0;
+	struct ntimer *o = overflow_first();
+	if (o && (!next || o->deadline < next))
+		next = o->deadline;
+	return next;
 }
 
 uint32_t ntimer_count(void)
 {
-	return heap_len;
+	return heap_len + overflow_len;
 }
 
 static bool run_one_timer(uint64_t now)
 {
-	if (!heap_len || heap[0]->deadline > now)
+	overflow_drain();
+	struct ntimer *o = overflow_first();
+	struct ntimer *t = heap_len ? heap[0] : NULL;
+	if (o && (!t || o->deadline < t->deadline))
+		t = o;
+	if (!t || t->deadline > now)
 		return false;
-	struct ntimer *t = heap[0];
-	heap_remove(0);
+	if (t == o)
+		overflow_unlink(t);
+	else
+		heap_remove(0);
 	t->fn(t);
 	return true;
 }

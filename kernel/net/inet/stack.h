@@ -55,9 +55,12 @@ typedef void (*ntimer_fn)(struct ntimer *t);
 
 struct ntimer {
 	uint64_t deadline;
-	uint32_t slot;		/* 1 + index in the heap; 0: not armed */
+	uint32_t slot;		/* 1 + index in the heap; 0: not armed; NTIMER_OVERFLOW: in the overflow list */
 	ntimer_fn fn;
+	struct ntimer *overflow_next;
 };
+/* Armed while the heap could not grow (no memory): kept in a list instead. */
+#define NTIMER_OVERFLOW UINT32_MAX
 
 void ntimer_init(struct ntimer *t, ntimer_fn fn);
 /* Arm (or move) @t to fire at @deadline on net_now()'s clock. */
