@@ -54,7 +54,10 @@ static int may_open(const struct cred *c, struct inode *inode, uint32_t flags, b
 	int mask = acc == O_RDONLY ? MAY_READ : acc == O_WRONLY ? MAY_WRITE : MAY_READ | MAY_WRITE;
 	if (flags & O_TRUNC)
 		mask |= MAY_WRITE;
-	return inode_permission(c, inode, mask);
+	int err = inode_permission(c, inode, mask);
+	if (!err && inode->ops && inode->ops->may_open)
+		err = inode->ops->may_open(inode, c, flags);
+	return err;
 }
 
 /* Build the file for @path (referenced anew) once the checks passed. */

@@ -336,6 +336,24 @@ size_t procfs_list_fds(int pid, int from, int *out, size_t max)
 	return n;
 }
 
+bool procfs_may_trace(int pid)
+{
+	struct process *self = process_current();
+	if (!self || self->pid == pid || self->cred.euid == 0)
+		return true;
+	proc_tree_lock();
+	struct process *p = process_find(pid);
+	bool ok = false;
+	if (p) {
+		/* Linux's __ptrace_may_access with the caller's file-system ids (PTRACE_MODE_FSCREDS). */
+		const struct cred *c = &self->cred, *t = &p->cred;
+		ok = c->fsuid == t->uid && c->fsuid == t->euid && c->fsuid == t->suid &&
+		     c->fsgid == t->gid && c->fsgid == t->egid && c->fsgid == t->sgid;
+	}
+	proc_tree_unlock();
+	return ok;
+}
+
 int procfs_self_pid(void)
 {
 	struct process *p = process_current();

@@ -344,9 +344,25 @@ static int procfs_iterate(struct inode *dir, uint64_t *pos, struct dir_emit *emi
 	}
 }
 
+/* Files of another process that only a tracer may read (Linux checks at open and readlink). */
+static bool needs_trace_access(enum pkind kind)
+{
+	return kind == K_PID_MAPS || kind == K_PID_ENVIRON || kind == K_PID_FD ||
+	       kind == K_PID_CWD || kind == K_PID_ROOT || kind == K_PID_EXE || kind == K_PID_FD_LINK;
+}
+
+static int procfs_may_open(struct inode *inode, const struct cred *c, uint32_t flags)
+{
+	(void)c, (void)flags;
+	struct pnode *n = pnode_of(inode);
+	return n->pid && needs_trace_access(n->kind) && !procfs_may_trace(n->pid) ? -EACCES : 0;
+}
+
 static ssize_t procfs_readlink(struct inode *inode, char *buf, size_t len)
 {
 	struct pnode *n = pnode_of(inode);
+	if (n->pid && needs_trace_access(n->kind) && !procfs_may_trace(n->pid))
+		return -EACCES;
 	char tmp[24];
 	const char *text = n->link;
 	if (n->kind == K_SELF) {
@@ -502,6 +518,7 @@ static const struct inode_ops procfs_inode_ops = {
 	.read = procfs_read,
 	.write = procfs_write,
 	.truncate = procfs_truncate,
+	.may_open = procfs_may_open,
 	.iterate = procfs_iterate,
 };
 

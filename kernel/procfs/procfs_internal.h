@@ -111,6 +111,12 @@ bool procfs_pid_has_fd(int pid, int fd);
 size_t procfs_list_pids(int after, int *out, size_t max);
 /* Up to @max open descriptors >= @from of @pid, ascending; the count. */
 size_t procfs_list_fds(int pid, int from, int *out, size_t max);
+/*
+ * May the caller see @pid's address space and descriptors (maps, environ,
+ * fd, cwd/root/exe links)? Itself, root, or the same user in every id, as
+ * Linux's ptrace access check (the target's dumpable flag is not looked at).
+ */
+bool procfs_may_trace(int pid);
 /* The caller's process id, or 0 outside a process. */
 int procfs_self_pid(void);
 

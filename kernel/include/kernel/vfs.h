@@ -103,6 +103,11 @@ struct inode_ops {
 	ssize_t (*write)(struct inode *inode, uint64_t off, const void *buf, size_t len);
 	int (*truncate)(struct inode *inode, uint64_t size);
 	/*
+	 * Optional: a file system's own say on an open the mode bits allowed
+	 * (procfs: another user's /proc/PID/maps). 0 or -errno.
+	 */
+	int (*may_open)(struct inode *inode, const struct cred *c, uint32_t flags);
+	/*
 	 * Emit entries of @dir from cookie *@pos on ("." is 0, ".." 1, the rest
 	 * stable cookies that survive other entries' removal), advancing *@pos
 	 * past each emitted entry; stop early when the emitter says so.
