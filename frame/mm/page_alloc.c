@@ -247,18 +247,31 @@ static struct page *take_block(unsigned order)
 	return p;
 }
 
+size_t page_reserve(void)
+{
+	size_t r = total_pages / 256;
+	return r < 32 ? 32 : r > 1024 ? 1024 : r;
+}
+
+/* Would a PAGE_USER block of @order leave the reserve free? (A racy read is fine: it is a threshold.) */
+static bool user_may_take(unsigned order)
+{
+	size_t free_now = __atomic_load_n(&free_pages, __ATOMIC_RELAXED);
+	return free_now >= page_reserve() + ((size_t)1 << order);
+}
+
 struct page *page_alloc(unsigned order, unsigned flags)
 {
 	if (order > PAGE_MAX_ORDER || fault_inject_fail())
 		return NULL;
-	struct page *p = take_block(order);
+	struct page *p = (flags & PAGE_USER) && !user_may_take(order) ? NULL : take_block(order);
 	if (!p) {
 		page_reclaim_fn fn = __atomic_load_n(&reclaim_hook, __ATOMIC_ACQUIRE);
 		if (!fn || __atomic_exchange_n(&reclaiming, 1, __ATOMIC_ACQ_REL))
 			return NULL;
 		size_t freed = fn((size_t)1 << order);
 		__atomic_store_n(&reclaiming, 0, __ATOMIC_RELEASE);
-		if (!freed || !(p = take_block(order)))
+		if (!freed || ((flags & PAGE_USER) && !user_may_take(order)) || !(p = take_block(order)))
 			return NULL;
 	}
 

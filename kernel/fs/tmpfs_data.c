@@ -61,7 +61,7 @@ static int lookup_or_alloc(struct tmpfs_data *d, struct tmpfs_sb *fs, uint64_t i
 	if (!*slot) {
 		if (!tmpfs_charge_page(fs))
 			return -ENOSPC;
-		struct page *pg = page_alloc(0, PAGE_ZERO);
+		struct page *pg = page_alloc(0, PAGE_ZERO | PAGE_USER);
 		if (!pg) {
 			tmpfs_uncharge_pages(fs, 1);
 			return -ENOMEM;

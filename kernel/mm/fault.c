@@ -56,7 +56,7 @@ static int map_new(struct mm *mm, vaddr_t va, struct page *page, unsigned prot)
 /* A private copy of @src with bytes from @zero_off on zeroed (the bss tail), or NULL. */
 static struct page *copy_page(struct page *src, size_t zero_off)
 {
-	struct page *dst = page_alloc(0, 0);
+	struct page *dst = page_alloc(0, PAGE_USER);
 	if (!dst)
 		return NULL;
 	page_copy(dst, src);
@@ -78,7 +78,7 @@ static int fault_missing(struct mm *mm, struct vma *v, vaddr_t va, unsigned acce
 {
 	unsigned prot = mm_vm_prot(v->prot);
 	if (!v->obj) {
-		struct page *p = page_alloc(0, PAGE_ZERO);
+		struct page *p = page_alloc(0, PAGE_ZERO | PAGE_USER);
 		return p ? map_new(mm, va, p, prot) : -ENOMEM;
 	}
 	struct page *p;

@@ -52,7 +52,7 @@ static int anon_get_page(struct mm_object *obj, uint64_t pgoff, struct page **ou
 	mutex_lock(&a->lock);
 	struct page *p = a->pages[pgoff];
 	if (!p) {
-		p = page_alloc(0, PAGE_ZERO);
+		p = page_alloc(0, PAGE_ZERO | PAGE_USER);
 		a->pages[pgoff] = p;
 	}
 	if (p)

@@ -434,9 +434,9 @@ bool page_cache_present(struct page_cache *pc, uint64_t idx)
 
 static struct page *alloc_page_reclaiming(void)
 {
-	struct page *pg = page_alloc(0, PAGE_ZERO);
+	struct page *pg = page_alloc(0, PAGE_ZERO | PAGE_USER);
 	if (!pg && page_cache_reclaim(64))
-		pg = page_alloc(0, PAGE_ZERO);
+		pg = page_alloc(0, PAGE_ZERO | PAGE_USER);
 	return pg;
 }
 
@@ -593,7 +593,7 @@ static void read_ahead(struct page_cache *pc, uint64_t idx, uint64_t last)
 	struct page *pages[RA_MAX];
 	unsigned n = 0;
 	for (; n < w && idx + n <= last; n++) {
-		struct page *pg = page_alloc(0, PAGE_ZERO);
+		struct page *pg = page_alloc(0, PAGE_ZERO | PAGE_USER);
 		struct pc_entry *e = pg ? kzalloc(sizeof(*e)) : NULL;
 		if (!e) {
 			if (pg)

@@ -17,7 +17,7 @@
 
 #define INIT_PID 1
 #define BADNESS_UNKILLABLE INT64_MIN
-/* Free pages above which a failed fault is retried rather than a process killed. */
+/* Free pages above the reserve (frame/page.h) beyond which a failed fault is retried rather than a process killed. */
 #define OOM_RETRY_FREE_PAGES 64
 
 /* One selection at a time (Linux's oom_lock): two faulting threads must not kill two victims. */
@@ -165,7 +165,7 @@ void proc_out_of_memory(void)
 	 * transient): try again without a victim, as Linux's last allocation
 	 * attempt under the OOM lock does.
 	 */
-	if (page_count_free() > OOM_RETRY_FREE_PAGES) {
+	if (page_count_free() > page_reserve() + OOM_RETRY_FREE_PAGES) {
 		mutex_unlock(&oom_lock);
 		return;
 	}

@@ -37,6 +37,13 @@ struct page;
 
 /* page_alloc() flags. */
 #define PAGE_ZERO 0x1u /* fill the block with zeros */
+/*
+ * Memory for programs (their pages, file data): refused while taking it
+ * would leave fewer than page_reserve() pages free, so the kernel's own
+ * allocations (page tables, heap, an exiting victim's needs) keep room
+ * when programs exhaust memory (Linux's min watermark).
+ */
+#define PAGE_USER 0x2u
 
 /*
  * Allocate 2^@order contiguous pages, aligned to their size. The caller owns
@@ -84,6 +91,9 @@ void page_copy(struct page *dst, const struct page *src);
 int page_read(const struct page *page, size_t off, void *buf, size_t len);
 int page_write(struct page *page, size_t off, const void *buf, size_t len);
 int page_zero(struct page *page, size_t off, size_t len);
+
+/* Pages PAGE_USER allocations leave free: 1/256 of memory, 32 to 1024 pages. */
+size_t page_reserve(void);
 
 /* Pages currently free, and pages managed in total (free or allocated). */
 size_t page_count_free(void);
