@@ -43,16 +43,13 @@ static int fork_locked(struct mm *parent, struct mm *child)
 	child->start_data = parent->start_data;
 	child->end_data = parent->end_data;
 	child->stack_top = parent->stack_top;
-	/* Linux's dup_mmap: the child's private writable areas are a new commitment. */
-	uint64_t commit = 0;
-	for (struct vma *pv = vma_first(parent); pv; pv = vma_next(parent, pv))
-		if ((pv->flags & VMA_ACCOUNT) && !(pv->flags & VMA_DONTFORK))
-			commit += (pv->end - pv->start) >> PAGE_SHIFT;
-	if (commit && mm_enough_memory(parent, commit))
-		return -ENOMEM;
 	for (struct vma *pv = vma_first(parent); pv; pv = vma_next(parent, pv)) {
 		if (pv->flags & VMA_DONTFORK)
 			continue;
+		/* Linux's dup_mmap: each private writable area of the child is a new commitment. */
+		if ((pv->flags & VMA_ACCOUNT) &&
+		    mm_enough_memory(parent, (pv->end - pv->start) >> PAGE_SHIFT))
+			return -ENOMEM;
 		/* Locks are not inherited (Linux clears VM_LOCKED in the child). */
 		struct vma *cv = vma_new(pv->start, pv->end, pv->prot, pv->flags & ~VMA_LOCKED, pv->obj, pv->pgoff);
 		if (!cv)
