@@ -112,6 +112,7 @@ void kernel_main(void)
 	/* The wall clock, before anything can stamp a file with it. */
 	rtc_cmos_init();
 	tmpfs_register();
+	ext2_register();
 	devices_init();
 	page_cache_init();
 	/* Disks before the root: root= may name one, and devtmpfs gets their nodes. */

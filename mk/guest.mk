@@ -29,8 +29,18 @@ GUEST_EVAL := $(GUEST_SRC)/tools/evaluate --cases $(GUEST_CASES) --sessions $(GU
 GUEST_LINUX_VERSION = $(patsubst vmlinuz-%,%,$(notdir $(GUEST_LINUX_BZIMAGE)))
 GUEST_MODULES := virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci \
 	virtio_blk crc16 mbcache jbd2 crc32c_generic ext4 failover net_failover virtio_net
-# Disks of a run, fresh each time (cases write to them): vda a 16 MiB scratch disk.
-guest_disks = rm -f $(1)-vda.img && truncate -s 16M $(1)-vda.img
+# Disks of a run, fresh each time (cases write to them): vda a 16 MiB scratch disk,
+# then the ext2 images test/guest/tools/mkext2 makes (vdb.. in this order; ext2.c says which is which).
+GUEST_EXT2_DIR := $(GUEST_OUT)/ext2
+GUEST_EXT2_IMGS := ext2-1k ext2-2k ext2-4k ext2-rev0 variants
+GUEST_EXT2_STAMP := $(GUEST_EXT2_DIR)/.stamp
+guest_disks = rm -f $(1)-vda.img && truncate -s 16M $(1)-vda.img && \
+	for i in $(GUEST_EXT2_IMGS); do cp --sparse=always $(GUEST_EXT2_DIR)/$$i.img $(1)-$$i.img; done
+guest_disk_args = $(1)-vda.img $(foreach i,$(GUEST_EXT2_IMGS),$(1)-$(i).img)
+
+$(GUEST_EXT2_STAMP): $(GUEST_SRC)/tools/mkext2
+	$(GUEST_SRC)/tools/mkext2 $(GUEST_EXT2_DIR)
+	@touch $@
 
 .PHONY: guest-build guest-initramfs test-linux test-guest guest-sessions-update \
 	guest-known-failures-update compat-doc
@@ -89,37 +99,37 @@ $(GUEST_VMLINUX): $(GUEST_LINUX_BZIMAGE) $(GUEST_SRC)/tools/extract-vmlinux
 
 # The Linux oracle run: every case must pass and sessions must match the committed output.
 TEST_PARTS += linux guest
-test-linux: $(GUEST_VMLINUX) $(GUEST_INITRD) $(GUEST_CASES)
+test-linux: $(GUEST_VMLINUX) $(GUEST_INITRD) $(GUEST_CASES) $(GUEST_EXT2_STAMP)
 	@echo "guest: booting Linux $(notdir $(GUEST_LINUX_BZIMAGE)) (log: $(GUEST_OUT)/linux.log)"
 	@$(call guest_disks,$(GUEST_OUT)/linux)
 	@start=$$(date +%s); kit/boot-qemu $(GUEST_VMLINUX) $(GUEST_INITRD) $(GUEST_OUT)/linux.log \
-		"$(GUEST_CMDLINE)" $(GUEST_TIMEOUT) $(GUEST_OUT)/linux-vda.img; rc=$$?; \
+		"$(GUEST_CMDLINE)" $(GUEST_TIMEOUT) $(call guest_disk_args,$(GUEST_OUT)/linux); rc=$$?; \
 		echo "guest: QEMU exit status $$rc after $$(( $$(date +%s) - start )) s"
 	@$(GUEST_EVAL) --log $(GUEST_OUT)/linux.log --part linux --results $(BUILD)/results/linux
 
 # The same initramfs on Cadre; known failures count as skipped.
-test-guest: $(GUEST_INITRD) $(GUEST_CASES)
+test-guest: $(GUEST_INITRD) $(GUEST_CASES) $(GUEST_EXT2_STAMP)
 	@$(MAKE) --no-print-directory all || true
 	@echo "guest: booting Cadre $(GUEST_KERNEL) (log: $(GUEST_OUT)/guest.log)"
 	@$(call guest_disks,$(GUEST_OUT)/guest)
 	@if [ -f $(GUEST_KERNEL) ]; then kit/boot-qemu $(GUEST_KERNEL) $(GUEST_INITRD) \
-		$(GUEST_OUT)/guest.log "$(GUEST_CMDLINE)" $(GUEST_TIMEOUT) $(GUEST_OUT)/guest-vda.img; \
+		$(GUEST_OUT)/guest.log "$(GUEST_CMDLINE)" $(GUEST_TIMEOUT) $(call guest_disk_args,$(GUEST_OUT)/guest); \
 		echo "guest: QEMU exit status $$?"; \
 	else echo "guest: $(GUEST_KERNEL) could not be built" >$(GUEST_OUT)/guest.log; fi
 	@$(GUEST_EVAL) --log $(GUEST_OUT)/guest.log --part guest --known $(GUEST_KNOWN) \
 		--results $(BUILD)/results/guest
 
-guest-sessions-update: $(GUEST_VMLINUX) $(GUEST_INITRD) $(GUEST_CASES)
+guest-sessions-update: $(GUEST_VMLINUX) $(GUEST_INITRD) $(GUEST_CASES) $(GUEST_EXT2_STAMP)
 	$(call guest_disks,$(GUEST_OUT)/linux)
 	kit/boot-qemu $(GUEST_VMLINUX) $(GUEST_INITRD) $(GUEST_OUT)/linux.log "$(GUEST_CMDLINE)" $(GUEST_TIMEOUT) \
-		$(GUEST_OUT)/linux-vda.img || true
+		$(call guest_disk_args,$(GUEST_OUT)/linux) || true
 	$(GUEST_EVAL) --log $(GUEST_OUT)/linux.log --part linux --update-sessions
 
-guest-known-failures-update: $(GUEST_INITRD) $(GUEST_CASES)
+guest-known-failures-update: $(GUEST_INITRD) $(GUEST_CASES) $(GUEST_EXT2_STAMP)
 	@$(MAKE) --no-print-directory all || true
 	@$(call guest_disks,$(GUEST_OUT)/guest)
 	@if [ -f $(GUEST_KERNEL) ]; then kit/boot-qemu $(GUEST_KERNEL) $(GUEST_INITRD) \
-		$(GUEST_OUT)/guest.log "$(GUEST_CMDLINE)" $(GUEST_TIMEOUT) $(GUEST_OUT)/guest-vda.img; \
+		$(GUEST_OUT)/guest.log "$(GUEST_CMDLINE)" $(GUEST_TIMEOUT) $(call guest_disk_args,$(GUEST_OUT)/guest); \
 	else : >$(GUEST_OUT)/guest.log; fi; true
 	$(GUEST_EVAL) --log $(GUEST_OUT)/guest.log --part guest --known $(GUEST_KNOWN) \
 		--update-known "no user-mode programs yet (issue 5)"

@@ -58,17 +58,34 @@ static void apply_log_params(void)
 	}
 }
 
-/* The initrd must be whole RAM the loader described, apart from the kernel. */
+/*
+ * The initrd must be memory the loader described, apart from the kernel:
+ * RAM, or reserved memory next to it. QEMU's loader puts the initrd just
+ * below the top of low RAM, where SeaBIOS reserves room that grows with
+ * the devices (six virtio disks reach into it); the loader copied the
+ * initrd after the firmware was done, so those bytes are the initrd's,
+ * and Linux takes it there too.
+ */
 static void check_initrd(void)
 {
 	if (!info.initrd_end)
 		return;
 	paddr_t s = info.initrd_start, e = info.initrd_end;
-	bool in_ram = false;
-	for (size_t i = 0; i < info.memmap_count; i++) {
-		const struct boot_mem_entry *m = &info.memmap[i];
-		if (m->type == BOOT_MEM_RAM && m->start <= s && e <= m->end)
-			in_ram = true;
+	bool in_ram = false, any_ram = false;
+	for (paddr_t pos = s; pos < e;) {
+		paddr_t next = pos;
+		for (size_t i = 0; i < info.memmap_count; i++) {
+			const struct boot_mem_entry *m = &info.memmap[i];
+			if ((m->type == BOOT_MEM_RAM || m->type == BOOT_MEM_RESERVED) &&
+			    m->start <= pos && pos < m->end) {
+				next = m->end;
+				any_ram |= m->type == BOOT_MEM_RAM;
+			}
+		}
+		if (next == pos)
+			break;
+		pos = next;
+		in_ram = pos >= e && any_ram;
 	}
 	paddr_t ks = virt_to_phys(__kernel_start), ke = virt_to_phys(__kernel_end);
 	if (e <= s || !in_ram || (s < ke && e > ks) || e > BOOT_PHYS_LIMIT) {

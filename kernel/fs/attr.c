@@ -10,6 +10,9 @@ static bool is_owner(const struct cred *c, const struct inode *inode)
 
 int vfs_chmod(const struct cred *c, struct inode *inode, uint32_t mode)
 {
+	/* Linux asks for write access to the mount first. */
+	if (inode->sb->read_only)
+		return -EROFS;
 	if (!is_owner(c, inode))
 		return -EPERM;
 	vfs_lock();
@@ -26,6 +29,8 @@ int vfs_chmod(const struct cred *c, struct inode *inode, uint32_t mode)
 int vfs_chown(const struct cred *c, struct inode *inode, uint32_t uid, uint32_t gid)
 {
 	bool set_uid = uid != (uint32_t)-1, set_gid = gid != (uint32_t)-1;
+	if (inode->sb->read_only)
+		return -EROFS;
 	vfs_lock();
 	int err = 0;
 	if (!cred_is_root(c)) {
@@ -62,6 +67,8 @@ int vfs_utimens(const struct cred *c, struct inode *inode, const struct fs_time 
 {
 	if (times && (!valid_nsec(times[0].nsec) || !valid_nsec(times[1].nsec)))
 		return -EINVAL;
+	if (inode->sb->read_only)
+		return -EROFS;
 	bool only_now = !times || ((times[0].nsec == UTIME_NOW || times[0].nsec == UTIME_OMIT) &&
 				   (times[1].nsec == UTIME_NOW || times[1].nsec == UTIME_OMIT));
 	if (times && times[0].nsec == UTIME_OMIT && times[1].nsec == UTIME_OMIT)
@@ -99,6 +106,8 @@ int vfs_truncate(const struct cred *c, struct inode *inode, int64_t size, bool c
 		return -EISDIR;
 	if (!S_ISREG(inode->mode))
 		return -EINVAL;
+	if (inode->sb->read_only)
+		return -EROFS;
 	if (check_perm) {
 		int err = inode_permission(c, inode, MAY_WRITE);
 		if (err)
@@ -126,6 +135,10 @@ int vfs_access(const struct cred *c, struct inode *inode, int mode)
 {
 	if (mode & ~7)
 		return -EINVAL;
+	uint32_t type = inode->mode & S_IFMT;
+	if ((mode & 2) && inode->sb->read_only &&
+	    (type == S_IFREG || type == S_IFDIR || type == S_IFLNK))
+		return -EROFS;
 	return mode ? inode_permission(c, inode, mode) : 0;
 }
 

@@ -86,7 +86,7 @@ void inode_fill_stat(struct inode *inode, struct stat *st)
 	st->st_uid = inode->uid;
 	st->st_gid = inode->gid;
 	st->st_rdev = inode->rdev;
-	st->st_blksize = PAGE_SIZE;
+	st->st_blksize = inode->sb->blksize ? inode->sb->blksize : PAGE_SIZE;
 	st->st_atime = (uint64_t)inode->atime.sec;
 	st->st_atime_nsec = inode->atime.nsec;
 	st->st_mtime = (uint64_t)inode->mtime.sec;

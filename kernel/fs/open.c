@@ -51,6 +51,9 @@ static int may_open(const struct cred *c, struct inode *inode, uint32_t flags, b
 		return -EISDIR;
 	if (created)
 		return 0;	/* the creator gets the access it asked for, whatever the mode */
+	/* As Linux's sb_permission: writing a file of a read-only mount, before any permission. */
+	if (inode->sb->read_only && S_ISREG(inode->mode) && (acc != O_RDONLY || (flags & O_TRUNC)))
+		return -EROFS;
 	int mask = acc == O_RDONLY ? MAY_READ : acc == O_WRONLY ? MAY_WRITE : MAY_READ | MAY_WRITE;
 	if (flags & O_TRUNC)
 		mask |= MAY_WRITE;

@@ -15,6 +15,9 @@
  */
 int tmpfs_register(void);
 
+/* Register "ext2", a file system on a block device (kernel/fs/ext2/): read-only for now. */
+int ext2_register(void);
+
 struct file;
 struct mm_object;
 

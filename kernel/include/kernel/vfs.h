@@ -164,6 +164,8 @@ struct super_block {
 	uint32_t magic;		/* statfs f_type */
 	struct inode *root;	/* holds a reference */
 	uint64_t max_file_size;	/* EFBIG beyond */
+	uint32_t blksize;	/* st_blksize; 0 means PAGE_SIZE */
+	bool read_only;		/* mounted read-only: writes of its files and names are EROFS */
 	void *fs_private;
 };
 
