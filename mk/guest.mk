@@ -6,6 +6,8 @@ GUEST_VARIANTS := musl glibc
 GUEST_LIB := $(wildcard $(GUEST_SRC)/lib/*.c)
 GUEST_LIB_H := $(wildcard $(GUEST_SRC)/lib/*.h)
 GUEST_SESSIONS := $(wildcard $(GUEST_SRC)/sessions/*.sh)
+# The disk persistence test's phases (test-disk), in the same initramfs as /disk/.
+GUEST_DISK_SCRIPTS := $(wildcard $(GUEST_SRC)/disk/*.sh)
 GUEST_CFLAGS := -std=gnu11 -O1 -g0 -Wall -Wextra -Werror -static -I$(GUEST_SRC)/lib
 GUEST_CC_musl := musl-gcc
 # musl-gcc hides /usr/include; expose only the kernel UAPI headers (linux/, asm/, asm-generic/).
@@ -23,6 +25,8 @@ GUEST_LINUX_BZIMAGE ?= $(lastword $(sort $(wildcard /boot/vmlinuz-*-amd64)))
 GUEST_VMLINUX := $(GUEST_OUT)/vmlinux-$(notdir $(GUEST_LINUX_BZIMAGE))
 GUEST_KERNEL := $(OUT)/kernel.elf
 GUEST_EVAL := $(GUEST_SRC)/tools/evaluate --cases $(GUEST_CASES) --sessions $(GUEST_SRC)/sessions
+# After a run: the read-write ext2 file systems it left must be clean for e2fsck -fn.
+GUEST_FSCK := $(GUEST_SRC)/tools/fsck-disk
 # Debian's kernel drives virtio disks and ext2 with modules: the initramfs
 # carries these (in load order) from the oracle kernel's /lib/modules, and
 # init.sh loads them (on Cadre, insmod fails quietly: the drivers are built in).
@@ -32,7 +36,7 @@ GUEST_MODULES := virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev 
 # Disks of a run, fresh each time (cases write to them): vda a 16 MiB scratch disk,
 # then the ext2 images test/guest/tools/mkext2 makes (vdb.. in this order; ext2.c says which is which).
 GUEST_EXT2_DIR := $(GUEST_OUT)/ext2
-GUEST_EXT2_IMGS := ext2-1k ext2-2k ext2-4k ext2-rev0 variants
+GUEST_EXT2_IMGS := ext2-1k ext2-2k ext2-4k ext2-rev0 variants ext2-rw
 GUEST_EXT2_STAMP := $(GUEST_EXT2_DIR)/.stamp
 guest_disks = rm -f $(1)-vda.img && truncate -s 16M $(1)-vda.img && \
 	for i in $(GUEST_EXT2_IMGS); do cp --sparse=always $(GUEST_EXT2_DIR)/$$i.img $(1)-$$i.img; done
@@ -42,7 +46,7 @@ $(GUEST_EXT2_STAMP): $(GUEST_SRC)/tools/mkext2
 	$(GUEST_SRC)/tools/mkext2 $(GUEST_EXT2_DIR)
 	@touch $@
 
-.PHONY: guest-build guest-initramfs test-linux test-guest guest-sessions-update \
+.PHONY: guest-build guest-initramfs test-linux test-guest test-disk test-corrupt guest-sessions-update \
 	guest-known-failures-update compat-doc
 
 guest-build: $(GUEST_BINS)
@@ -71,8 +75,12 @@ $(GUEST_VNET_SERVER): test/vnet/vnet_server.c
 	@mkdir -p $(@D)
 	gcc $(GUEST_CFLAGS) -o $@ $<
 
+$(GUEST_OUT)/disk-walk: $(GUEST_SRC)/disk/walk.c
+	@mkdir -p $(@D)
+	$(GUEST_CC_glibc) $(GUEST_CFLAGS) -o $@ $<
+
 $(GUEST_INITRD): $(GUEST_BINS) $(GUEST_SRC)/init.sh $(GUEST_SESSIONS) kit/mkcpio \
-		$(GUEST_VNET_SERVER) test/vnet/vnet.sh
+		$(GUEST_VNET_SERVER) test/vnet/vnet.sh $(GUEST_DISK_SCRIPTS) $(GUEST_OUT)/disk-walk
 	@rm -rf $(GUEST_OUT)/root && mkdir -p $(GUEST_OUT)/root
 	@cd $(GUEST_OUT)/root && mkdir -p bin sbin usr/bin usr/sbin dev proc sys tmp root etc tests sessions
 	@cp /bin/busybox $(GUEST_OUT)/root/bin/busybox
@@ -84,6 +92,8 @@ $(GUEST_INITRD): $(GUEST_BINS) $(GUEST_SRC)/init.sh $(GUEST_SESSIONS) kit/mkcpio
 	@cp $(GUEST_SESSIONS) $(GUEST_OUT)/root/sessions/
 	@cp $(GUEST_VNET_SERVER) $(GUEST_OUT)/root/tests/vnet_server
 	@cp test/vnet/vnet.sh $(GUEST_OUT)/root/vnet.sh
+	@mkdir -p $(GUEST_OUT)/root/disk && cp $(GUEST_DISK_SCRIPTS) $(GUEST_OUT)/disk-walk $(GUEST_OUT)/root/disk/ && \
+		mv $(GUEST_OUT)/root/disk/disk-walk $(GUEST_OUT)/root/disk/walk && chmod 755 $(GUEST_OUT)/root/disk/init.sh
 	@mkdir -p $(GUEST_OUT)/root/lib/modules
 	@for m in $(GUEST_MODULES); do \
 		f=$$(find /lib/modules/$(GUEST_LINUX_VERSION)/kernel -name "$$m.ko" 2>/dev/null | head -n 1); \
@@ -105,7 +115,8 @@ test-linux: $(GUEST_VMLINUX) $(GUEST_INITRD) $(GUEST_CASES) $(GUEST_EXT2_STAMP)
 	@start=$$(date +%s); kit/boot-qemu $(GUEST_VMLINUX) $(GUEST_INITRD) $(GUEST_OUT)/linux.log \
 		"$(GUEST_CMDLINE)" $(GUEST_TIMEOUT) $(call guest_disk_args,$(GUEST_OUT)/linux); rc=$$?; \
 		echo "guest: QEMU exit status $$rc after $$(( $$(date +%s) - start )) s"
-	@$(GUEST_EVAL) --log $(GUEST_OUT)/linux.log --part linux --results $(BUILD)/results/linux
+	@$(GUEST_EVAL) --log $(GUEST_OUT)/linux.log --part linux --results $(BUILD)/results/linux; \
+		rc=$$?; $(GUEST_FSCK) $(GUEST_OUT)/linux-ext2-rw.img linux $(BUILD)/results/linux && exit $$rc
 
 # The same initramfs on Cadre; known failures count as skipped.
 test-guest: $(GUEST_INITRD) $(GUEST_CASES) $(GUEST_EXT2_STAMP)
@@ -117,7 +128,26 @@ test-guest: $(GUEST_INITRD) $(GUEST_CASES) $(GUEST_EXT2_STAMP)
 		echo "guest: QEMU exit status $$?"; \
 	else echo "guest: $(GUEST_KERNEL) could not be built" >$(GUEST_OUT)/guest.log; fi
 	@$(GUEST_EVAL) --log $(GUEST_OUT)/guest.log --part guest --known $(GUEST_KNOWN) \
-		--results $(BUILD)/results/guest
+		--results $(BUILD)/results/guest; \
+		rc=$$?; $(GUEST_FSCK) $(GUEST_OUT)/guest-ext2-rw.img guest $(BUILD)/results/guest && exit $$rc
+
+# Persistence: write, sync and kill, then read back on the next boot, Cadre and Linux each way; e2fsck -fn clean.
+TEST_PARTS += disk
+test-disk: $(GUEST_VMLINUX) $(GUEST_INITRD) $(GUEST_EXT2_STAMP)
+	@$(MAKE) --no-print-directory all || true
+	@$(GUEST_SRC)/tools/persist $(GUEST_KERNEL) $(GUEST_VMLINUX) $(GUEST_INITRD) \
+		$(GUEST_EXT2_DIR)/persist.img $(GUEST_OUT)/disk $(BUILD)/results/disk
+
+# Corrupted images (test/guest/tools/corrupt-ext2) walked on the sanitized kernel and on Linux: errors, never a crash.
+TEST_PARTS += corrupt
+GUEST_CORRUPT_DIR := $(GUEST_OUT)/corrupt
+$(GUEST_CORRUPT_DIR)/.stamp: $(GUEST_SRC)/tools/corrupt-ext2
+	$(GUEST_SRC)/tools/corrupt-ext2 $(GUEST_CORRUPT_DIR)
+	@touch $@
+test-corrupt: $(GUEST_VMLINUX) $(GUEST_INITRD) $(GUEST_CORRUPT_DIR)/.stamp
+	@$(MAKE) --no-print-directory kernel-test || true
+	@$(GUEST_SRC)/tools/walk-corrupt $(KERNEL_TEST_ELF) $(GUEST_VMLINUX) $(GUEST_INITRD) \
+		$(GUEST_CORRUPT_DIR) $(BUILD)/results/corrupt
 
 guest-sessions-update: $(GUEST_VMLINUX) $(GUEST_INITRD) $(GUEST_CASES) $(GUEST_EXT2_STAMP)
 	$(call guest_disks,$(GUEST_OUT)/linux)

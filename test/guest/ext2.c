@@ -17,6 +17,7 @@
 #include <sys/statfs.h>
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
+#include <time.h>
 
 struct img {
 	const char *dev;
@@ -511,4 +512,479 @@ GT_CASE(ext2_mount_checks_features, "mount umount2")
 	ERR(umount(mnt_path), EBUSY);
 	OK(close(fd));
 	unmount();
+}
+
+/* ---- read-write: vdg1/vdg3 for the musl round, vdg2/vdg4 for glibc (1 KiB and 4 KiB blocks) ---- */
+
+struct rw_fs {
+	const char *dev;
+	unsigned bs;
+};
+
+static struct rw_fs rw_fss[2];
+
+static void rw_pick(void)
+{
+	int glibc = !strcmp(GT_VARIANT, "glibc");
+	rw_fss[0] = (struct rw_fs){ glibc ? "/dev/vdg2" : "/dev/vdg1", 1024 };
+	rw_fss[1] = (struct rw_fs){ glibc ? "/dev/vdg4" : "/dev/vdg3", 4096 };
+}
+
+/* Mount read-write (fresh mount point); a case-named directory made anew inside it. */
+static const char *mount_rw(const struct rw_fs *f, const char *dir)
+{
+	snprintf(mnt_path, sizeof mnt_path, "/tmp/ext2rw-%s-%s", GT_VARIANT, f->dev + 5);
+	if (mkdir(mnt_path, 0755) && errno != EEXIST)
+		GT_FAIL("mkdir %s: %s", mnt_path, gt_errno_name(errno));
+	while (umount(mnt_path) == 0)
+		;
+	OK(mount(f->dev, mnt_path, "ext2", 0, NULL));
+	if (dir) {
+		char cmd[600];
+		snprintf(cmd, sizeof cmd, "rm -rf %s/%s", mnt_path, dir);
+		CHECK(system(cmd) == 0);
+		OK(mkdir(at(dir), 0755));
+	}
+	return mnt_path;
+}
+
+static void remount(const struct rw_fs *f)
+{
+	OK(umount(mnt_path));
+	OK(mount(f->dev, mnt_path, "ext2", 0, NULL));
+}
+
+static void write_pattern(const char *path, long off, long len, int seed, int flags)
+{
+	int fd = (int)OK(open(path, O_WRONLY | O_CREAT | flags, 0644));
+	unsigned char buf[5000];
+	for (long done = 0; done < len;) {
+		long n = len - done < (long)sizeof buf ? len - done : (long)sizeof buf;
+		for (long i = 0; i < n; i++)
+			buf[i] = pattern(off + done + i, seed);
+		EQ(pwrite(fd, buf, n, off + done), n);
+		done += n;
+	}
+	OK(close(fd));
+}
+
+/* Bytes [off, off + len) of @path are the pattern (@seed >= 0) or zeros (@seed < 0). */
+static void check_pattern(const char *path, long off, long len, int seed)
+{
+	int fd = (int)OK(open(path, O_RDONLY));
+	unsigned char buf[4096];
+	for (long done = 0; done < len;) {
+		long n = len - done < (long)sizeof buf ? len - done : (long)sizeof buf;
+		EQ(pread(fd, buf, n, off + done), n);
+		for (long i = 0; i < n; i++) {
+			unsigned char want = seed < 0 ? 0 : pattern(off + done + i, seed);
+			if (buf[i] != want)
+				GT_FAIL("%s: byte %ld is %d, want %d", path, off + done + i, buf[i], want);
+		}
+		done += n;
+	}
+	OK(close(fd));
+}
+
+static long long free_blocks(void)
+{
+	struct statfs s;
+	OK(statfs(mnt_path, &s));
+	return (long long)s.f_bfree;
+}
+
+static long long free_inodes(void)
+{
+	struct statfs s;
+	OK(statfs(mnt_path, &s));
+	return (long long)s.f_ffree;
+}
+
+GT_CASE(ext2_rw_write_read_and_remount, "open write pwrite64 pread64 fsync umount2 mount")
+{
+	rw_pick();
+	for (int k = 0; k < 2; k++) {
+		mount_rw(&rw_fss[k], "wr");
+		const long size = 300 * 1024 + 77;
+		write_pattern(at("wr/f"), 0, size, 9, O_TRUNC);
+		check_pattern(at("wr/f"), 0, size, 9);
+		struct stat st;
+		OK(stat(at("wr/f"), &st));
+		EQ(st.st_size, size);
+		EQ(st.st_blocks, file_sectors(size, rw_fss[k].bs));
+		int fd = (int)OK(open(at("wr/f"), O_RDWR));
+		OK(fsync(fd));
+		OK(fdatasync(fd));
+		OK(close(fd));
+		remount(&rw_fss[k]);
+		check_pattern(at("wr/f"), 0, size, 9);
+		OK(stat(at("wr/f"), &st));
+		EQ(st.st_size, size);
+		EQ(st.st_blocks, file_sectors(size, rw_fss[k].bs));
+		/* Appending goes on from the end. */
+		fd = (int)OK(open(at("wr/f"), O_WRONLY | O_APPEND));
+		EQ(write(fd, "tail", 4), 4);
+		OK(close(fd));
+		OK(stat(at("wr/f"), &st));
+		EQ(st.st_size, size + 4);
+		unmount();
+	}
+}
+
+GT_CASE(ext2_rw_holes_and_partial_blocks, "pwrite64 pread64 lseek")
+{
+	rw_pick();
+	for (int k = 0; k < 2; k++) {
+		mount_rw(&rw_fss[k], "holes");
+		long bs = rw_fss[k].bs;
+		/* A write into the middle of a block of a hole: the rest of that block reads as zeros. */
+		write_pattern(at("holes/f"), 5 * bs + 100, 50, 3, 0);
+		write_pattern(at("holes/f"), 40 * bs - 10, 20, 3, 0);	/* across two blocks */
+		write_pattern(at("holes/f"), 2000 * bs + 1, 1, 3, 0);	/* far, in the double indirect range */
+		for (int pass = 0; pass < 2; pass++) {
+			check_pattern(at("holes/f"), 0, 5 * bs + 100, -1);
+			check_pattern(at("holes/f"), 5 * bs + 100, 50, 3);
+			check_pattern(at("holes/f"), 5 * bs + 150, 40 * bs - 10 - (5 * bs + 150), -1);
+			check_pattern(at("holes/f"), 40 * bs - 10, 20, 3);
+			check_pattern(at("holes/f"), 40 * bs + 10, 2000 * bs + 1 - (40 * bs + 10), -1);
+			check_pattern(at("holes/f"), 2000 * bs + 1, 1, 3);
+			struct stat st;
+			OK(stat(at("holes/f"), &st));
+			EQ(st.st_size, 2000 * bs + 2);
+			/* Four data blocks, one single indirect, a double with one below it. */
+			EQ(st.st_blocks, (4 + 1 + 2) * (bs / 512));
+			remount(&rw_fss[k]);
+		}
+		/* Overwriting in place keeps the blocks. */
+		write_pattern(at("holes/f"), 5 * bs + 100, 50, 4, 0);
+		check_pattern(at("holes/f"), 5 * bs + 100, 50, 4);
+		unmount();
+	}
+}
+
+GT_CASE(ext2_rw_truncate_frees_and_zeroes, "truncate ftruncate statfs")
+{
+	rw_pick();
+	for (int k = 0; k < 2; k++) {
+		mount_rw(&rw_fss[k], "trunc");
+		long bs = rw_fss[k].bs;
+		long long before = free_blocks();
+		const long size = 600 * 1024;
+		write_pattern(at("trunc/f"), 0, size, 7, O_TRUNC);
+		CHECK(free_blocks() < before - size / bs);
+		/* Down into the middle of a block, then up again: the cut-off bytes read as zeros. */
+		OK(truncate(at("trunc/f"), 10 * bs + 33));
+		struct stat st;
+		OK(stat(at("trunc/f"), &st));
+		EQ(st.st_size, 10 * bs + 33);
+		EQ(st.st_blocks, file_sectors(10 * bs + 33, bs));
+		OK(truncate(at("trunc/f"), 20 * bs));
+		check_pattern(at("trunc/f"), 0, 10 * bs + 33, 7);
+		check_pattern(at("trunc/f"), 10 * bs + 33, 10 * bs - 33, -1);
+		remount(&rw_fss[k]);
+		check_pattern(at("trunc/f"), 10 * bs + 33, 10 * bs - 33, -1);
+		int fd = (int)OK(open(at("trunc/f"), O_RDWR));
+		OK(ftruncate(fd, 0));
+		OK(fstat(fd, &st));
+		EQ(st.st_size, 0);
+		EQ(st.st_blocks, 0);
+		OK(close(fd));
+		EQ(free_blocks(), before);
+		/* O_TRUNC too. */
+		write_pattern(at("trunc/f"), 0, 5000, 1, 0);
+		fd = (int)OK(open(at("trunc/f"), O_WRONLY | O_TRUNC));
+		OK(close(fd));
+		EQ(free_blocks(), before);
+		unmount();
+	}
+}
+
+GT_CASE(ext2_rw_directories, "mkdir rmdir getdents64 unlink statfs")
+{
+	rw_pick();
+	static struct ent ents[700];
+	for (int k = 0; k < 2; k++) {
+		mount_rw(&rw_fss[k], "dirs");
+		long long inodes = free_inodes(), blocks = free_blocks();
+		struct stat st;
+		OK(mkdir(at("dirs/a"), 0700));
+		OK(mkdir(at("dirs/a/b"), 0755));
+		OK(stat(at("dirs/a"), &st));
+		EQ(st.st_nlink, 3);
+		EQ(st.st_mode, S_IFDIR | 0700);
+		EQ(st.st_size, rw_fss[k].bs);
+		ERR(mkdir(at("dirs/a/b"), 0755), EEXIST);
+		ERR(rmdir(at("dirs/a")), ENOTEMPTY);
+		/* Many entries: the directory grows by blocks. */
+		char name[300];
+		for (int i = 0; i < 600; i++) {
+			snprintf(name, sizeof name, "dirs/a/b/file-number-%04d", i);
+			gt_write_file(at(name), "");
+		}
+		int n = list_dir(at("dirs/a/b"), ents, 700);
+		EQ(n, 602);
+		for (int i = 0; i < 600; i++) {
+			snprintf(name, sizeof name, "file-number-%04d", i);
+			STREQ(ents[i + 2].name, name);
+			EQ(ents[i + 2].type, DT_REG);
+		}
+		remount(&rw_fss[k]);
+		n = list_dir(at("dirs/a/b"), ents, 700);
+		EQ(n, 602);
+		for (int i = 0; i < 600; i += 2) {
+			snprintf(name, sizeof name, "dirs/a/b/file-number-%04d", i);
+			OK(unlink(at(name)));
+		}
+		n = list_dir(at("dirs/a/b"), ents, 700);
+		EQ(n, 302);
+		STREQ(ents[2].name, "file-number-0001");
+		/* Removed names leave room that new ones use. */
+		gt_write_file(at("dirs/a/b/new-one"), "n");
+		for (int i = 1; i < 600; i += 2) {
+			snprintf(name, sizeof name, "dirs/a/b/file-number-%04d", i);
+			OK(unlink(at(name)));
+		}
+		OK(unlink(at("dirs/a/b/new-one")));
+		EQ(list_dir(at("dirs/a/b"), ents, 700), 2);
+		OK(rmdir(at("dirs/a/b")));
+		OK(stat(at("dirs/a"), &st));
+		EQ(st.st_nlink, 2);
+		OK(rmdir(at("dirs/a")));
+		ERR(stat(at("dirs/a"), &st), ENOENT);
+		EQ(free_inodes(), inodes);
+		EQ(free_blocks(), blocks);
+		unmount();
+	}
+}
+
+GT_CASE(ext2_rw_rename, "rename renameat2")
+{
+	rw_pick();
+	for (int k = 0; k < 2; k++) {
+		mount_rw(&rw_fss[k], "ren");
+		long long inodes = free_inodes();
+		char a[512], b[512];
+		gt_write_file(at("ren/x"), "xx");
+		gt_write_file(at("ren/y"), "yyy");
+		OK(mkdir(at("ren/d1"), 0755));
+		OK(mkdir(at("ren/d2"), 0755));
+		OK(mkdir(at("ren/d1/sub"), 0755));
+		snprintf(a, sizeof a, "%s", at("ren/x"));
+		snprintf(b, sizeof b, "%s", at("ren/d1/x2"));
+		OK(rename(a, b));	/* across directories */
+		char buf[16];
+		gt_read_file(b, buf, sizeof buf);
+		STREQ(buf, "xx");
+		ERR(stat(a, &(struct stat){ 0 }), ENOENT);
+		/* Over an existing file: the old one is gone. */
+		snprintf(a, sizeof a, "%s", at("ren/y"));
+		OK(rename(a, b));
+		gt_read_file(b, buf, sizeof buf);
+		STREQ(buf, "yyy");
+		EQ(free_inodes(), inodes - 4);	/* y (now x2), d1, d2, sub */
+		/* A directory to another parent: its ".." and both parents' link counts follow. */
+		snprintf(a, sizeof a, "%s", at("ren/d1/sub"));
+		snprintf(b, sizeof b, "%s", at("ren/d2/sub"));
+		OK(rename(a, b));
+		struct stat st, p;
+		OK(stat(at("ren/d2/sub/.."), &st));
+		OK(stat(at("ren/d2"), &p));
+		EQ(st.st_ino, p.st_ino);
+		EQ(p.st_nlink, 3);
+		OK(stat(at("ren/d1"), &p));
+		EQ(p.st_nlink, 2);
+		/* Exchange a file and a directory. */
+		snprintf(a, sizeof a, "%s", at("ren/d1/x2"));
+		snprintf(b, sizeof b, "%s", at("ren/d2/sub"));
+		OK(syscall(SYS_renameat2, AT_FDCWD, a, AT_FDCWD, b, 2 /* RENAME_EXCHANGE */));
+		OK(stat(at("ren/d1/x2"), &st));
+		CHECK(S_ISDIR(st.st_mode));
+		OK(stat(at("ren/d1/x2/.."), &st));
+		OK(stat(at("ren/d1"), &p));
+		EQ(st.st_ino, p.st_ino);
+		EQ(p.st_nlink, 3);
+		OK(stat(at("ren/d2"), &p));
+		EQ(p.st_nlink, 2);
+		gt_read_file(at("ren/d2/sub"), buf, sizeof buf);
+		STREQ(buf, "yyy");
+		remount(&rw_fss[k]);
+		gt_read_file(at("ren/d2/sub"), buf, sizeof buf);
+		STREQ(buf, "yyy");
+		OK(stat(at("ren/d1/x2/.."), &st));
+		OK(stat(at("ren/d1"), &p));
+		EQ(st.st_ino, p.st_ino);
+		unmount();
+	}
+}
+
+GT_CASE(ext2_rw_links_symlinks_nodes, "link unlink symlink readlink mknod")
+{
+	rw_pick();
+	for (int k = 0; k < 2; k++) {
+		mount_rw(&rw_fss[k], "lnk");
+		char a[512], b[512], buf[4200];
+		gt_write_file(at("lnk/f"), "data");
+		snprintf(a, sizeof a, "%s", at("lnk/f"));
+		snprintf(b, sizeof b, "%s", at("lnk/g"));
+		OK(link(a, b));
+		struct stat st;
+		OK(stat(a, &st));
+		EQ(st.st_nlink, 2);
+		OK(unlink(a));
+		OK(stat(b, &st));
+		EQ(st.st_nlink, 1);
+		gt_read_file(b, buf, sizeof buf);
+		STREQ(buf, "data");
+		OK(symlink("g", at("lnk/fast")));
+		char slow[300];
+		memset(slow, 's', 200);
+		slow[200] = 0;
+		OK(symlink(slow, at("lnk/slow")));
+		/* The target and its NUL must fit one block. */
+		memset(buf, 'L', rw_fss[k].bs);
+		buf[rw_fss[k].bs] = 0;
+		ERR(symlink(buf, at("lnk/long")), ENAMETOOLONG);
+		OK(mknod(at("lnk/fifo"), S_IFIFO | 0644, 0));
+		OK(mknod(at("lnk/chr"), S_IFCHR | 0600, makedev(1, 5)));
+		OK(mknod(at("lnk/big"), S_IFBLK | 0600, makedev(259, 300)));
+		remount(&rw_fss[k]);
+		EQ(readlink(at("lnk/fast"), buf, sizeof buf), 1);
+		EQ(readlink(at("lnk/slow"), buf, sizeof buf), 200);
+		MEMEQ(buf, slow, 200);
+		OK(lstat(at("lnk/slow"), &st));
+		EQ(st.st_blocks, rw_fss[k].bs / 512);
+		OK(lstat(at("lnk/fast"), &st));
+		EQ(st.st_blocks, 0);
+		gt_read_file(at("lnk/fast"), buf, sizeof buf);
+		STREQ(buf, "data");
+		OK(lstat(at("lnk/fifo"), &st));
+		CHECK(S_ISFIFO(st.st_mode));
+		OK(lstat(at("lnk/chr"), &st));
+		CHECK(S_ISCHR(st.st_mode));
+		EQ(st.st_rdev, makedev(1, 5));
+		OK(lstat(at("lnk/big"), &st));
+		CHECK(S_ISBLK(st.st_mode));
+		EQ(major(st.st_rdev), 259);
+		EQ(minor(st.st_rdev), 300);
+		OK(unlink(at("lnk/slow")));
+		OK(unlink(at("lnk/fifo")));
+		unmount();
+	}
+}
+
+GT_CASE(ext2_rw_unlinked_open_file, "unlink open read write close")
+{
+	rw_pick();
+	for (int k = 0; k < 2; k++) {
+		mount_rw(&rw_fss[k], "open");
+		long long blocks = free_blocks(), inodes = free_inodes();
+		write_pattern(at("open/f"), 0, 100000, 2, 0);
+		int fd = (int)OK(open(at("open/f"), O_RDWR));
+		OK(unlink(at("open/f")));
+		/* Still there for whoever holds it open. */
+		unsigned char buf[100];
+		EQ(pread(fd, buf, 100, 50000), 100);
+		for (int i = 0; i < 100; i++)
+			EQ(buf[i], pattern(50000 + i, 2));
+		EQ(pwrite(fd, "zz", 2, 200000), 2);
+		CHECK(free_blocks() < blocks);
+		OK(close(fd));
+		EQ(free_blocks(), blocks);
+		EQ(free_inodes(), inodes);
+		unmount();
+	}
+}
+
+GT_CASE(ext2_rw_mmap_shared_write, "mmap msync munmap")
+{
+	rw_pick();
+	for (int k = 0; k < 2; k++) {
+		mount_rw(&rw_fss[k], "map");
+		const long size = 3 * 4096 + 100;
+		write_pattern(at("map/f"), 0, size, 6, 0);
+		int fd = (int)OK(open(at("map/f"), O_RDWR));
+		unsigned char *p = MAP_OK(mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0));
+		for (long i = 0; i < size; i += 1000)
+			p[i] = (unsigned char)(i / 1000);
+		OK(msync(p, size, MS_SYNC));
+		OK(munmap(p, size));
+		OK(close(fd));
+		remount(&rw_fss[k]);
+		fd = (int)OK(open(at("map/f"), O_RDONLY));
+		unsigned char c;
+		for (long i = 0; i < size; i++) {
+			EQ(pread(fd, &c, 1, i), 1);
+			EQ(c, i % 1000 ? pattern(i, 6) : (unsigned char)(i / 1000));
+		}
+		OK(close(fd));
+		unmount();
+	}
+}
+
+GT_CASE(ext2_rw_times_and_attributes, "utimensat chmod chown")
+{
+	rw_pick();
+	for (int k = 0; k < 2; k++) {
+		mount_rw(&rw_fss[k], "attr");
+		gt_write_file(at("attr/f"), "t");
+		struct timespec ts[2] = { { 1111111111, 0 }, { 1222222222, 0 } };
+		OK(utimensat(AT_FDCWD, at("attr/f"), ts, 0));
+		OK(chmod(at("attr/f"), 04751));
+		OK(chown(at("attr/f"), 70000, 80000));
+		remount(&rw_fss[k]);
+		struct stat st;
+		OK(stat(at("attr/f"), &st));
+		EQ(st.st_atim.tv_sec, 1111111111);
+		EQ(st.st_mtim.tv_sec, 1222222222);
+		EQ(st.st_uid, 70000);
+		EQ(st.st_gid, 80000);
+		/* chown dropped the setuid bit (Linux's rule for a non-directory). */
+		EQ(st.st_mode, S_IFREG | 0751);
+		/* Writing moves mtime to now. */
+		time_t before = time(NULL);
+		int fd = (int)OK(open(at("attr/f"), O_WRONLY));
+		EQ(write(fd, "u", 1), 1);
+		OK(close(fd));
+		OK(stat(at("attr/f"), &st));
+		CHECK(st.st_mtim.tv_sec >= before);
+		unmount();
+	}
+}
+
+GT_CASE(ext2_rw_enospc_leaves_it_usable, "write statfs unlink")
+{
+	rw_pick();
+	for (int k = 0; k < 2; k++) {
+		mount_rw(&rw_fss[k], "full");
+		long long blocks = free_blocks();
+		int fd = (int)OK(open(at("full/fill"), O_WRONLY | O_CREAT, 0644));
+		static char chunk[65536];
+		memset(chunk, 'F', sizeof chunk);
+		long long total = 0;
+		for (;;) {
+			ssize_t n = write(fd, chunk, sizeof chunk);
+			if (n < 0) {
+				EQ(errno, ENOSPC);
+				break;
+			}
+			CHECK(n > 0);
+			total += n;
+		}
+		OK(close(fd));
+		/* Linux keeps a few blocks back for the indirect blocks a write may need. */
+		CHECK(free_blocks() < 16);
+		CHECK(total > (blocks - 50) * rw_fss[k].bs);
+		/* A new file cannot get a block, but the rest still works. */
+		fd = (int)OK(open(at("full/more"), O_WRONLY | O_CREAT, 0644));
+		ERR(write(fd, "x", 1), ENOSPC);
+		OK(close(fd));
+		OK(unlink(at("full/fill")));
+		OK(unlink(at("full/more")));
+		EQ(free_blocks(), blocks);
+		gt_write_file(at("full/after"), "ok");
+		char buf[8];
+		gt_read_file(at("full/after"), buf, sizeof buf);
+		STREQ(buf, "ok");
+		unmount();
+	}
 }

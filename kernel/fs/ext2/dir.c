@@ -145,6 +145,19 @@ int ext2_lookup(struct inode *dir, const char *name, size_t len, struct inode **
 	return ext2_iget(fs, de.inode, out);
 }
 
+int ext2_find_ino(struct inode *dir, const char *name, size_t len, uint32_t *ino)
+{
+	struct dir_block db;
+	uint32_t off, prev;
+	struct ext2_dirent de;
+	int err = find_entry(fs_of(dir), dir, name, len, &db, &off, &prev, &de);
+	if (err)
+		return err;
+	brelse(&db.b);
+	*ino = de.inode;
+	return 0;
+}
+
 int ext2_iterate(struct inode *dir, uint64_t *pos, struct dir_emit *emit)
 {
 	struct ext2_fs *fs = fs_of(dir);

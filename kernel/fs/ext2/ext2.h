@@ -3,9 +3,11 @@
  * geometry, group descriptors and inode cache) and the in-memory inode.
  *
  * Locking: directory contents and the namespace change under the VFS
- * mutex; a file's block map and size under its inode's data_lock; the
- * bitmaps, group descriptors, superblock counts and the inode cache under
- * the instance's meta lock (taken last: VFS mutex, data_lock, meta).
+ * mutex; a file's size under its inode's data_lock, its block map under
+ * its map_lock too (write-back maps pages without the data_lock); the
+ * bitmaps, group descriptors, superblock counts, inode records and the
+ * inode cache under the instance's meta lock (order: VFS mutex,
+ * data_lock, map_lock, meta).
  * Metadata blocks live in the device's page cache (bread/buf_write), file
  * data in each file's own page cache, read and written straight between
  * its pages and the disk.
@@ -24,6 +26,7 @@
 struct ext2_inode_info {
 	struct inode vfs;
 	struct ext2_inode_info *hash_next;	/* the instance's inode cache */
+	struct mutex map_lock;			/* i_block and the indirect blocks (write-back reads them) */
 	uint32_t i_block[EXT2_N_BLOCKS];
 	uint32_t i_flags;
 	uint32_t i_dtime;
@@ -38,6 +41,7 @@ struct ext2_fs {
 	struct block_device *bdev;
 	struct ext2_super s;		/* the superblock, kept in memory, written at sync */
 	bool read_only;
+	bool was_valid;			/* cleanly unmounted when mounted: unmounting marks it clean again */
 	uint32_t block_size, block_log;	/* bytes and log2 */
 	uint32_t ptrs_per_block;	/* block numbers in an indirect block */
 	uint32_t groups;
@@ -82,6 +86,15 @@ extern const struct inode_ops ext2_file_ops, ext2_dir_ops, ext2_symlink_ops, ext
 int ext2_iget(struct ext2_fs *fs, uint32_t ino, struct inode **out);
 /* Write @ei's fields into its inode table block (the device's cache): 0 or -EIO. */
 int ext2_write_inode(struct ext2_fs *fs, struct ext2_inode_info *ei);
+/*
+ * A new inode of @mode (type included) near directory @dir's group, owned
+ * by @uid/@gid, its record cleared on disk and cached: a reference, or
+ * -ENOSPC/-EIO.
+ */
+int ext2_new_inode(struct ext2_fs *fs, struct inode *dir, uint32_t mode, uint32_t uid,
+		   uint32_t gid, struct inode **out);
+/* The last reference to an unlinked inode went: free its blocks and its number. */
+void ext2_evict_inode(struct inode *inode);
 /* Free every cached inode at unmount. */
 void ext2_icache_destroy(struct ext2_fs *fs);
 /* Write every cached inode (sync): the first error. */
@@ -117,14 +130,27 @@ int ext2_add_entry(struct inode *dir, const char *name, size_t len, uint32_t ino
 int ext2_remove_entry(struct inode *dir, const char *name, size_t len);
 /* Point existing entry @name of @dir at @ino (rename over, "..": ino of a new parent). */
 int ext2_set_entry(struct inode *dir, const char *name, size_t len, uint32_t ino, uint32_t mode);
+/* The inode number entry @name of @dir names: 0 or -ENOENT/-EUCLEAN. */
+int ext2_find_ino(struct inode *dir, const char *name, size_t len, uint32_t *ino);
 /* Is directory @dir empty (only "." and "..")? 0 yes, -ENOTEMPTY, -EIO. */
 int ext2_dir_empty(struct inode *dir);
 /* Write a new directory's first block ("." and ".."): 0 or an error. */
 int ext2_dir_init(struct inode *dir, uint32_t parent_ino);
 
+/* ---- names (namei.c): the inode_ops of directories ---- */
+
+int ext2_create(struct inode *dir, const char *name, size_t len, uint32_t mode, uint32_t uid,
+		uint32_t gid, uint64_t rdev, const char *target, struct inode **out);
+int ext2_link(struct inode *dir, const char *name, size_t len, struct inode *inode);
+int ext2_unlink(struct inode *dir, const char *name, size_t len, struct inode *inode);
+int ext2_rename(struct inode *odir, const char *oname, size_t olen, struct inode *ndir,
+		const char *nname, size_t nlen, bool exchange);
+
 /* ---- files (file.c) ---- */
 
 /* Give a regular file its page cache (at iget and create): 0 or -ENOMEM. */
 int ext2_file_init(struct inode *inode);
+/* Write back every file's dirty pages (sync, unmount): the first error. */
+int ext2_sync_files(struct ext2_fs *fs);
 
 #endif

@@ -63,8 +63,91 @@ static int ext2_read_page(struct page_cache *pc, uint64_t idx, struct page *page
 	return err == -EFBIG ? -EIO : err;
 }
 
+static void write_end_io(struct bio *bio)
+{
+	pc_batch_done(bio->private, bio->status);
+	bio_free(bio);
+}
+
+/* Submit a write of @n sectors of @page from byte @off to disk sector @sector, counted in @b. */
+static int write_run(struct ext2_fs *fs, struct page *page, uint32_t off, uint64_t sector,
+		     unsigned n, struct pc_batch *b)
+{
+	struct bio *bio = bio_alloc(1);
+	if (!bio)
+		return -ENOMEM;
+	bio->op = BIO_WRITE;
+	bio->sector = sector;
+	bio->end_io = write_end_io;
+	bio->private = b;
+	(void)bio_add_page(bio, page, off, n * SECTOR_SIZE);
+	pc_batch_add(b);
+	bio_submit(fs->bdev, bio);
+	return 0;
+}
+
+/*
+ * Write the dirty sectors of page @idx where its blocks live; runs of
+ * sectors adjacent on the disk go as one bio. Sectors of holes (blocks
+ * freed by a truncate since) have nowhere to go and are dropped.
+ */
+static int ext2_write_page(struct page_cache *pc, uint64_t idx, struct page *page,
+			   uint8_t sectors, struct pc_batch *b)
+{
+	struct inode *inode = page_cache_owner(pc);
+	struct ext2_fs *fs = fs_of(inode);
+	unsigned per_block = fs->block_size / SECTOR_SIZE;
+	unsigned per_page = (unsigned)(PAGE_SIZE >> fs->block_log);
+	uint64_t run_sector = 0;
+	unsigned run_len = 0, run_at = 0;
+	int err = 0;
+	for (unsigned blk = 0; blk < per_page && !err; blk++) {
+		unsigned mask = ((1u << per_block) - 1) << (blk * per_block);
+		uint32_t pblock = 0;
+		if (sectors & mask) {
+			err = ext2_bmap(fs, ext2_i(inode), idx * per_page + blk, false, &pblock, NULL);
+			if (err)
+				break;
+		}
+		for (unsigned s = 0; s < per_block; s++) {
+			unsigned bit = blk * per_block + s;
+			bool dirty = pblock && (sectors >> bit & 1);
+			uint64_t sector = ((uint64_t)pblock << (fs->block_log - SECTOR_SHIFT)) + s;
+			if (dirty && run_len && sector == run_sector + run_len) {
+				run_len++;
+				continue;
+			}
+			if (run_len && (err = write_run(fs, page, run_at * SECTOR_SIZE, run_sector,
+							run_len, b)))
+				break;
+			run_len = 0;
+			if (dirty) {
+				run_sector = sector;
+				run_len = 1;
+				run_at = bit;
+			}
+		}
+	}
+	if (!err && run_len)
+		err = write_run(fs, page, run_at * SECTOR_SIZE, run_sector, run_len, b);
+	return err == -EFBIG ? -EIO : err;
+}
+
+static void ext2_begin_writeback(struct page_cache *pc)
+{
+	blk_plug(fs_of(page_cache_owner(pc))->bdev);
+}
+
+static void ext2_end_writeback(struct page_cache *pc)
+{
+	blk_unplug(fs_of(page_cache_owner(pc))->bdev);
+}
+
 static const struct page_cache_ops ext2_cache_ops = {
 	.read_page = ext2_read_page,
+	.write_page = ext2_write_page,
+	.begin_writeback = ext2_begin_writeback,
+	.end_writeback = ext2_end_writeback,
 };
 
 int ext2_file_init(struct inode *inode)
@@ -73,21 +156,133 @@ int ext2_file_init(struct inode *inode)
 	return inode->cache ? 0 : -ENOMEM;
 }
 
+int ext2_sync_files(struct ext2_fs *fs)
+{
+	int first = 0;
+	/* Inodes stay cached until unmount, so walking the cache without its lock is safe between buckets. */
+	for (unsigned i = 0; i < EXT2_ICACHE_BUCKETS; i++) {
+		mutex_lock(&fs->meta);
+		struct ext2_inode_info *list[64];
+		unsigned n = 0;
+		bool more = false;
+		for (struct ext2_inode_info *ei = fs->icache[i]; ei; ei = ei->hash_next)
+			if (ei->vfs.cache && page_cache_dirty_pages(ei->vfs.cache)) {
+				if (n == 64) {
+					more = true;
+					break;
+				}
+				inode_get(&ei->vfs);
+				list[n++] = ei;
+			}
+		mutex_unlock(&fs->meta);
+		for (unsigned k = 0; k < n; k++) {
+			int err = page_cache_sync(list[k]->vfs.cache);
+			if (err && !first)
+				first = err;
+			inode_put(&list[k]->vfs);
+		}
+		/* A crowded bucket: the synced ones are clean now, so the next pass finds the rest. */
+		if (more && !first)
+			i--;
+	}
+	return first;
+}
+
 static ssize_t ext2_file_read(struct inode *inode, uint64_t off, void *buf, size_t len)
 {
 	return page_cache_read(inode->cache, off, buf, len, inode->size);
 }
 
+/* Bring page @idx into the cache before its blocks are allocated, so a fresh block's unwritten part reads as zeros. */
+static struct page *hold_page(struct inode *inode, uint64_t idx)
+{
+	struct page *pg = NULL;
+	if (page_cache_get(inode->cache, idx, true, &pg))
+		return NULL;
+	return pg;
+}
+
 static ssize_t ext2_file_write(struct inode *inode, uint64_t off, const void *buf, size_t len)
 {
-	(void)inode, (void)off, (void)buf, (void)len;
-	return -EROFS;
+	struct ext2_fs *fs = fs_of(inode);
+	struct ext2_inode_info *ei = ext2_i(inode);
+	if (fs->read_only)
+		return -EROFS;
+	uint64_t end = off + len;
+	struct page *first = NULL, *last = NULL;
+	uint64_t fp = off >> PAGE_SHIFT, lp = end >> PAGE_SHIFT;
+	if (off & (PAGE_SIZE - 1))
+		first = hold_page(inode, fp);
+	if ((end & (PAGE_SIZE - 1)) && !(first && lp == fp))
+		last = hold_page(inode, lp);
+	/* Every block the write touches gets its disk block now: ENOSPC shows here, not at write-back. */
+	uint64_t done_end = off;
+	int err = 0;
+	for (uint64_t lb = off >> fs->block_log; (lb << fs->block_log) < end; lb++) {
+		uint32_t pblock;
+		err = ext2_bmap(fs, ei, lb, true, &pblock, NULL);
+		if (err)
+			break;
+		done_end = MIN(end, (lb + 1) << fs->block_log);
+	}
+	ssize_t n = 0;
+	if (done_end > off) {
+		n = page_cache_write(inode->cache, off, buf, (size_t)(done_end - off), inode->size);
+		if (n > 0 && off + (uint64_t)n > inode->size) {
+			inode->size = off + (uint64_t)n;
+			if (inode->size > 0x7fffffffull &&
+			    !(fs->s.s_feature_ro_compat & EXT2_FEATURE_RO_COMPAT_LARGE_FILE)) {
+				fs->s.s_feature_ro_compat |= EXT2_FEATURE_RO_COMPAT_LARGE_FILE;
+				fs->large_file = true;
+			}
+			(void)ext2_write_inode(fs, ei);
+		}
+	}
+	if (first)
+		page_put(first);
+	if (last)
+		page_put(last);
+	if (n == 0 && err)
+		return err == -EFBIG ? -EFBIG : err;
+	return n;
 }
 
 static int ext2_file_truncate(struct inode *inode, uint64_t size)
 {
-	(void)inode, (void)size;
-	return -EROFS;
+	struct ext2_fs *fs = fs_of(inode);
+	struct ext2_inode_info *ei = ext2_i(inode);
+	if (fs->read_only)
+		return -EROFS;
+	if (size < inode->size) {
+		/* The tail of the last page must reach the disk as zeros: have it cached for the cache to zero. */
+		struct page *tail = (size & (PAGE_SIZE - 1)) ? hold_page(inode, size >> PAGE_SHIFT) : NULL;
+		page_cache_truncate(inode->cache, size);
+		if (tail)
+			page_put(tail);
+		int err = ext2_free_blocks_from(fs, ei, (size + fs->block_size - 1) >> fs->block_log);
+		inode->size = size;
+		int werr = ext2_write_inode(fs, ei);
+		return err ? err : werr;
+	}
+	inode->size = size;
+	if (size > 0x7fffffffull && !(fs->s.s_feature_ro_compat & EXT2_FEATURE_RO_COMPAT_LARGE_FILE)) {
+		fs->s.s_feature_ro_compat |= EXT2_FEATURE_RO_COMPAT_LARGE_FILE;
+		fs->large_file = true;
+	}
+	return ext2_write_inode(fs, ei);
+}
+
+static int ext2_fsync(struct inode *inode, bool datasync)
+{
+	struct ext2_fs *fs = fs_of(inode);
+	if (fs->read_only)
+		return 0;
+	int err = inode->cache ? page_cache_sync(inode->cache) : 0;
+	/* The block map and the size live in metadata blocks: those go too (fdatasync needs them to find the data). */
+	(void)datasync;
+	int err2 = ext2_write_inode(fs, ext2_i(inode));
+	int err3 = bdev_sync(fs->bdev);
+	return err ? err : err2 ? err2 : err3;
 }
 
 static ssize_t ext2_readlink(struct inode *inode, char *buf, size_t len)
@@ -116,38 +311,11 @@ static ssize_t ext2_readlink(struct inode *inode, char *buf, size_t len)
 	return err ? -EIO : (ssize_t)size;
 }
 
-static int ext2_create(struct inode *dir, const char *name, size_t len, uint32_t mode,
-		       uint32_t uid, uint32_t gid, uint64_t rdev, const char *target,
-		       struct inode **out)
-{
-	(void)dir, (void)name, (void)len, (void)mode, (void)uid, (void)gid, (void)rdev, (void)target,
-		(void)out;
-	return -EROFS;
-}
-
-static int ext2_link(struct inode *dir, const char *name, size_t len, struct inode *inode)
-{
-	(void)dir, (void)name, (void)len, (void)inode;
-	return -EROFS;
-}
-
-static int ext2_unlink(struct inode *dir, const char *name, size_t len, struct inode *inode)
-{
-	(void)dir, (void)name, (void)len, (void)inode;
-	return -EROFS;
-}
-
-static int ext2_rename(struct inode *odir, const char *oname, size_t olen, struct inode *ndir,
-		       const char *nname, size_t nlen, bool exchange)
-{
-	(void)odir, (void)oname, (void)olen, (void)ndir, (void)nname, (void)nlen, (void)exchange;
-	return -EROFS;
-}
-
 const struct inode_ops ext2_file_ops = {
 	.read = ext2_file_read,
 	.write = ext2_file_write,
 	.truncate = ext2_file_truncate,
+	.fsync = ext2_fsync,
 };
 
 const struct inode_ops ext2_dir_ops = {
@@ -157,10 +325,12 @@ const struct inode_ops ext2_dir_ops = {
 	.unlink = ext2_unlink,
 	.rename = ext2_rename,
 	.iterate = ext2_iterate,
+	.fsync = ext2_fsync,
 };
 
 const struct inode_ops ext2_symlink_ops = {
 	.readlink = ext2_readlink,
+	.fsync = ext2_fsync,
 };
 
 const struct inode_ops ext2_special_ops = {

@@ -95,6 +95,7 @@ static int fill_inode(struct ext2_fs *fs, struct ext2_inode_info *ei, uint32_t i
 		return -EUCLEAN;
 	}
 	inode_init(inode, &fs->sb, mode);
+	mutex_init(&ei->map_lock, "ext2 block map");
 	inode->ino = ino;
 	inode->ops = ops_for(mode);
 	inode->nlink = raw->i_links_count;
@@ -212,6 +213,8 @@ static int write_inode_locked(struct ext2_fs *fs, struct ext2_inode_info *ei)
 		brelse(&b);
 		return -EIO;
 	}
+	struct ext2_inode old = raw;
+	struct ext2_inode_extra old_extra = extra;
 	raw.i_mode = (uint16_t)inode->mode;
 	raw.i_uid = (uint16_t)inode->uid;
 	raw.i_uid_high = (uint16_t)(inode->uid >> 16);
@@ -229,14 +232,17 @@ static int write_inode_locked(struct ext2_fs *fs, struct ext2_inode_info *ei)
 	raw.i_flags = ei->i_flags;
 	raw.i_file_acl = ei->i_file_acl;
 	memcpy(raw.i_block, ei->i_block, sizeof(raw.i_block));
-	err = buf_write(&b, off, &raw, sizeof(raw));
+	/* Unchanged records are not rewritten: sync writes every cached inode through here. */
+	if (memcmp(&raw, &old, sizeof(raw)))
+		err = buf_write(&b, off, &raw, sizeof(raw));
 	if (!err && large && extra.i_extra_isize >= EXT2_EXTRA_END(i_ctime_extra)) {
 		extra.i_ctime_extra = encode_xtime(inode->ctime);
 		if (extra.i_extra_isize >= EXT2_EXTRA_END(i_mtime_extra))
 			extra.i_mtime_extra = encode_xtime(inode->mtime);
 		if (extra.i_extra_isize >= EXT2_EXTRA_END(i_atime_extra))
 			extra.i_atime_extra = encode_xtime(inode->atime);
-		err = buf_write(&b, off + EXT2_GOOD_OLD_INODE_SIZE, &extra, sizeof(extra));
+		if (memcmp(&extra, &old_extra, sizeof(extra)))
+			err = buf_write(&b, off + EXT2_GOOD_OLD_INODE_SIZE, &extra, sizeof(extra));
 	}
 	brelse(&b);
 	return err;
@@ -360,8 +366,8 @@ static int new_block(struct ext2_fs *fs, struct ext2_inode_info *ei, bool meta, 
 	return 0;
 }
 
-int ext2_bmap(struct ext2_fs *fs, struct ext2_inode_info *ei, uint64_t lblock, bool create,
-	      uint32_t *out, bool *fresh)
+static int bmap_locked(struct ext2_fs *fs, struct ext2_inode_info *ei, uint64_t lblock,
+		       bool create, uint32_t *out, bool *fresh)
 {
 	unsigned idx[4];
 	int depth = block_path(fs, lblock, idx);
@@ -410,6 +416,15 @@ int ext2_bmap(struct ext2_fs *fs, struct ext2_inode_info *ei, uint64_t lblock, b
 	return 0;
 }
 
+int ext2_bmap(struct ext2_fs *fs, struct ext2_inode_info *ei, uint64_t lblock, bool create,
+	      uint32_t *out, bool *fresh)
+{
+	mutex_lock(&ei->map_lock);
+	int err = bmap_locked(fs, ei, lblock, create, out, fresh);
+	mutex_unlock(&ei->map_lock);
+	return err;
+}
+
 /*
  * Free the blocks under indirect block @block (a tree of @levels below it)
  * that map logical blocks >= @from, where the subtree starts at @base and
@@ -454,6 +469,7 @@ static bool free_tree(struct ext2_fs *fs, struct ext2_inode_info *ei, uint32_t b
 
 int ext2_free_blocks_from(struct ext2_fs *fs, struct ext2_inode_info *ei, uint64_t from)
 {
+	mutex_lock(&ei->map_lock);
 	int err = 0;
 	uint64_t p = fs->ptrs_per_block;
 	for (unsigned i = 0; i < EXT2_NDIR_BLOCKS && !err; i++) {
@@ -473,5 +489,105 @@ int ext2_free_blocks_from(struct ext2_fs *fs, struct ext2_inode_info *ei, uint64
 		span *= p;
 	}
 	int werr = ext2_write_inode(fs, ei);
+	mutex_unlock(&ei->map_lock);
 	return err ? err : werr;
+}
+
+/* ---- new and deleted inodes ---- */
+
+static uint32_t next_generation = 0x5ca1ab1e;
+
+int ext2_new_inode(struct ext2_fs *fs, struct inode *dir, uint32_t mode, uint32_t uid,
+		   uint32_t gid, struct inode **out)
+{
+	uint32_t ino;
+	int err = ext2_alloc_inode(fs, ext2_i(dir)->group, S_ISDIR(mode), &ino);
+	if (err)
+		return err;
+	struct ext2_inode_info *ei = kzalloc(sizeof(*ei));
+	if (!ei) {
+		ext2_free_inode(fs, ino, S_ISDIR(mode));
+		return -ENOSPC;
+	}
+	struct inode *inode = &ei->vfs;
+	inode_init(inode, &fs->sb, mode);
+	mutex_init(&ei->map_lock, "ext2 block map");
+	inode->ino = ino;
+	inode->ops = ops_for(mode);
+	inode->uid = uid;
+	inode->gid = gid;
+	ei->group = (ino - 1) / fs->inodes_per_group;
+	if (S_ISREG(mode) && ext2_file_init(inode)) {
+		ext2_free_inode(fs, ino, false);
+		kfree(ei);
+		return -ENOSPC;
+	}
+	/* The record starts clean: nothing of a former inode of that number survives. */
+	uint32_t block, off;
+	struct buf b;
+	err = inode_location(fs, ino, &block, &off);
+	if (!err && bread(fs->bdev, block, fs->block_size, &b))
+		err = -EIO;
+	if (!err) {
+		err = buf_zero(&b, off, fs->inode_size) ? -EIO : 0;
+		uint32_t gen = __atomic_fetch_add(&next_generation, 0x9e3779b9u, __ATOMIC_RELAXED);
+		if (!err)
+			err = buf_write(&b, off + offsetof(struct ext2_inode, i_generation), &gen,
+					sizeof(gen)) ? -EIO : 0;
+		if (!err && fs->inode_size >= EXT2_GOOD_OLD_INODE_SIZE + sizeof(struct ext2_inode_extra)) {
+			/* As mke2fs and Linux: the extra part in use up to the creation time and beyond (32 bytes). */
+			struct ext2_inode_extra x = { 0 };
+			x.i_extra_isize = 32;
+			x.i_crtime = (uint32_t)inode->btime.sec;
+			x.i_crtime_extra = encode_xtime(inode->btime);
+			err = buf_write(&b, off + EXT2_GOOD_OLD_INODE_SIZE, &x, sizeof(x)) ? -EIO : 0;
+		}
+		brelse(&b);
+	}
+	if (!err)
+		err = ext2_write_inode(fs, ei);
+	if (err) {
+		ext2_free_inode(fs, ino, S_ISDIR(mode));
+		if (inode->cache)
+			page_cache_destroy(inode->cache);
+		kfree(ei);
+		return err;
+	}
+	mutex_lock(&fs->meta);
+	unsigned bkt = bucket_of(ino);
+	ei->hash_next = fs->icache[bkt];
+	fs->icache[bkt] = ei;
+	mutex_unlock(&fs->meta);
+	*out = inode;
+	return 0;
+}
+
+void ext2_evict_inode(struct inode *inode)
+{
+	struct ext2_fs *fs = ext2_fs_of(inode->sb);
+	struct ext2_inode_info *ei = ext2_i(inode);
+	if (fs->read_only || ei->gone)
+		return;
+	/* Its pages go first: nothing may write into blocks about to be freed. */
+	if (inode->cache)
+		page_cache_truncate(inode->cache, 0);
+	if (!S_ISLNK(inode->mode) || !ei->fast_symlink) {
+		if (!S_ISCHR(inode->mode) && !S_ISBLK(inode->mode))
+			(void)ext2_free_blocks_from(fs, ei, 0);
+	}
+	inode->size = 0;
+	ei->i_dtime = (uint32_t)fs_now().sec;
+	(void)ext2_write_inode(fs, ei);
+	ext2_free_inode(fs, (uint32_t)inode->ino, S_ISDIR(inode->mode));
+	mutex_lock(&fs->meta);
+	ei->gone = true;
+	struct ext2_inode_info **pp = &fs->icache[bucket_of((uint32_t)inode->ino)];
+	while (*pp && *pp != ei)
+		pp = &(*pp)->hash_next;
+	if (*pp)
+		*pp = ei->hash_next;
+	mutex_unlock(&fs->meta);
+	if (inode->cache)
+		page_cache_destroy(inode->cache);
+	kfree(ei);
 }

@@ -239,8 +239,7 @@ static int ext2_mount_dev(const struct fs_type *type, uint64_t rdev, unsigned lo
 		fs_free(fs);
 		return err;
 	}
-	/* Until writing lands, every instance is read-only. */
-	fs->read_only = true;
+	fs->read_only = read_only;
 	struct super_block *sb = &fs->sb;
 	sb->ops = &ext2_super_ops;
 	sb->type = type;
@@ -262,9 +261,26 @@ static int ext2_mount_dev(const struct fs_type *type, uint64_t rdev, unsigned lo
 		return err == -ENOMEM ? err : -EUCLEAN;
 	}
 	sb->root = root;
-	if (!(fs->s.s_state & EXT2_VALID_FS))
+	fs->was_valid = fs->s.s_state & EXT2_VALID_FS;
+	if (!fs->was_valid)
 		pr_warn("EXT2-fs (%s): warning: mounting unchecked fs, running e2fsck is recommended\n",
 			bdev->name);
+	if (!read_only) {
+		/* Until a clean unmount the disk says "not clean": a crash leaves e2fsck a hint. */
+		fs->s.s_state &= (uint16_t)~EXT2_VALID_FS;
+		fs->s.s_mnt_count++;
+		fs->s.s_mtime = (uint32_t)fs_now().sec;
+		if (!fs->s.s_max_mnt_count)
+			fs->s.s_max_mnt_count = -1;
+		err = write_super(fs);
+		if (!err)
+			err = bdev_sync(bdev);
+		if (err) {
+			inode_put(root);
+			fs_free(fs);
+			return -EIO;
+		}
+	}
 	*out = sb;
 	return 0;
 }
@@ -308,34 +324,45 @@ static int ext2_statfs(struct super_block *sb, struct statfs *out)
 	return 0;
 }
 
+/* Files' pages, then the inodes, the superblock, and the device's cache with a disk flush. */
+static int sync_all(struct ext2_fs *fs)
+{
+	int err = ext2_sync_files(fs);
+	int err2 = ext2_write_all_inodes(fs);
+	fs->s.s_wtime = (uint32_t)fs_now().sec;
+	int err3 = write_super(fs);
+	int err4 = bdev_sync(fs->bdev);
+	return err ? err : err2 ? err2 : err3 ? err3 : err4;
+}
+
 static int ext2_sync_fs(struct super_block *sb)
 {
 	struct ext2_fs *fs = ext2_fs_of(sb);
-	if (fs->read_only)
-		return 0;
-	int err = ext2_write_all_inodes(fs);
-	int err2 = write_super(fs);
-	int err3 = bdev_sync(fs->bdev);
-	return err ? err : err2 ? err2 : err3;
+	return fs->read_only ? 0 : sync_all(fs);
 }
 
 static void ext2_kill(struct super_block *sb)
 {
 	struct ext2_fs *fs = ext2_fs_of(sb);
-	if (ext2_sync_fs(sb))
-		pr_warn("EXT2-fs (%s): error: writing back at unmount failed\n", fs->bdev->name);
+	if (!fs->read_only) {
+		int err = sync_all(fs);
+		/* Clean again, unless it was not clean when mounted or writing failed. */
+		if (!err && fs->was_valid) {
+			fs->s.s_state |= EXT2_VALID_FS;
+			err = write_super(fs);
+			if (!err)
+				err = bdev_sync(fs->bdev);
+		}
+		if (err)
+			pr_warn("EXT2-fs (%s): error: writing back at unmount failed\n", fs->bdev->name);
+	}
 	/* Nothing of this instance may linger in the device's cache for the next mount to see stale. */
 	bdev_invalidate(fs->bdev);
 	fs_free(fs);
 }
 
-static void ext2_evict(struct inode *inode)
-{
-	(void)inode;	/* unlinked inodes are freed when writing lands; a read-only mount has none */
-}
-
 static const struct super_ops ext2_super_ops = {
-	.evict = ext2_evict,
+	.evict = ext2_evict_inode,
 	.statfs = ext2_statfs,
 	.kill = ext2_kill,
 	.sync_fs = ext2_sync_fs,

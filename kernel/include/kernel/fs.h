@@ -15,7 +15,7 @@
  */
 int tmpfs_register(void);
 
-/* Register "ext2", a file system on a block device (kernel/fs/ext2/): read-only for now. */
+/* Register "ext2", a file system on a block device (kernel/fs/ext2/), read-write. */
 int ext2_register(void);
 
 struct file;
