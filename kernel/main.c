@@ -38,7 +38,7 @@ static bool kernel_param(const char *w)
 	static const char *const own[] = {
 		"loglevel", "quiet", "console", "ktest", "init", "rdinit", "root",
 		"ro", "rw", "mitigations", "panic", "earlyprintk", "nokaslr",
-		"no_timer_check", "syscall_trace",
+		"no_timer_check", "syscall_trace", "rootfstype",
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(own); i++) {
 		size_t n = strlen(own[i]);
@@ -100,6 +100,33 @@ static int try_init(const struct path *root, const char *path, struct file *cons
 	return err;
 }
 
+/* Mount the block device @spec names as the root (rootfstype=, default ext2) and devtmpfs on its /dev. */
+static int mount_disk_root(const char *spec, struct path *root)
+{
+	char fstype[32] = "ext2";
+	(void)boot_param("rootfstype", fstype, sizeof(fstype));
+	if (!fstype[0])
+		strlcpy(fstype, "ext2", sizeof(fstype));
+	unsigned long flags = boot_param("rw", NULL, 0) >= 0 ? 0 : 1ul /* MS_RDONLY */;
+	uint64_t rdev;
+	int err = bdev_parse_name(spec, &rdev);
+	if (!err)
+		err = vfs_mount_root_dev(fstype, rdev, flags, NULL, root);
+	if (err) {
+		pr_err("VFS: Cannot open root device \"%s\" or unknown-block(%u,%u): error %d\n", spec,
+		       err == -ENXIO ? 0 : dev_major(rdev), err == -ENXIO ? 0 : dev_minor(rdev), err);
+		pr_err("Kernel panic - not syncing: VFS: Unable to mount root fs\n");
+		return err;
+	}
+	pr_info("VFS: Mounted root (%s filesystem)%s on device %u:%u.\n", fstype,
+		flags ? " readonly" : "", dev_major(rdev), dev_minor(rdev));
+	(void)mounts_record(root, "/dev/root", "/", fstype, flags);
+	err = devtmpfs_mount_dev(root);
+	if (err && err != -ENOENT)
+		pr_warn("devtmpfs: error mounting on /dev: %d\n", err);
+	return 0;
+}
+
 void kernel_main(void)
 {
 	static char rdinit[256] = "/init", init[256];
@@ -125,11 +152,19 @@ void kernel_main(void)
 	tty_console_init();
 	proc_tty_init();
 	ktime_init();
-	if (vfs_mount_root("tmpfs", NULL, &root)) {
+	/* Without an initramfs, root= names the disk to boot from (read-only unless "rw"), as Linux. */
+	char root_spec[64];
+	bool from_disk = boot_initrd_size() == 0 && boot_param("root", root_spec, sizeof(root_spec)) > 0;
+	if (from_disk) {
+		if (mount_disk_root(root_spec, &root))
+			return;
+	} else if (vfs_mount_root("tmpfs", NULL, &root)) {
 		pr_err("Cadre: no root file system\n");
 		return;
 	}
-	if (boot_initrd_size() == 0) {
+	if (from_disk) {
+		;	/* the disk's own /init or /sbin/init runs */
+	} else if (boot_initrd_size() == 0) {
 		pr_notice("initramfs: none given\n");
 	} else {
 		int err = initramfs_unpack_boot(&root, &stats);
@@ -149,7 +184,8 @@ void kernel_main(void)
 	boot_param("rdinit", rdinit, sizeof(rdinit));
 	bool have_init = boot_param("init", init, sizeof(init)) > 0;
 	const char *fallbacks[] = { "/sbin/init", "/etc/init", "/bin/init", "/bin/sh" };
-	int err = try_init(&root, rdinit, console);
+	/* rdinit= is the initramfs's; a disk root starts at init= or the usual places. */
+	int err = from_disk ? -ENOENT : try_init(&root, rdinit, console);
 	if (err && have_init)
 		err = try_init(&root, init, console);
 	for (size_t i = 0; err && !have_init && i < ARRAY_SIZE(fallbacks); i++)

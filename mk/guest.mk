@@ -136,7 +136,8 @@ TEST_PARTS += disk
 test-disk: $(GUEST_VMLINUX) $(GUEST_INITRD) $(GUEST_EXT2_STAMP)
 	@$(MAKE) --no-print-directory all || true
 	@$(GUEST_SRC)/tools/persist $(GUEST_KERNEL) $(GUEST_VMLINUX) $(GUEST_INITRD) \
-		$(GUEST_EXT2_DIR)/persist.img $(GUEST_OUT)/disk $(BUILD)/results/disk
+		$(GUEST_EXT2_DIR)/persist.img $(GUEST_OUT)/disk $(BUILD)/results/disk \
+		/boot/initrd.img-$(GUEST_LINUX_VERSION)
 
 # Corrupted images (test/guest/tools/corrupt-ext2) walked on the sanitized kernel and on Linux: errors, never a crash.
 TEST_PARTS += corrupt

@@ -4,14 +4,19 @@ KIT := kit/kit
 # `initramfs` when some fragment defines one, used if the file exists.
 INITRAMFS ?= $(BUILD)/initramfs.cpio
 
-.PHONY: setup run test iso debug new kit-info test-kit
+.PHONY: setup run test iso debug new disk kit-info test-kit
 
 setup:
 	@$(KIT) setup
 # The newcomer's command: install what is missing, build, boot.
+# DISK=img attaches a disk image (vda).
 run:
 	@$(KIT) setup
-	@$(KIT) run $(ARGS)
+	@$(KIT) run $(if $(DISK),--disk $(DISK)) $(ARGS)
+# make disk DIR=tree IMG=disk.img: an ext2 image of a directory (kit disk).
+disk:
+	@test -n "$(DIR)" -a -n "$(IMG)" || { echo "usage: make disk DIR=path IMG=file" >&2; exit 2; }
+	@$(KIT) disk $(DIR) $(IMG)
 test:
 	@$(KIT) test
 iso:

@@ -243,6 +243,46 @@ struct block_device *bdev_lookup(uint64_t rdev)
 	return found;
 }
 
+struct name_match {
+	const char *name;
+	uint64_t rdev;
+	bool found;
+};
+
+static bool match_name(struct block_device *bdev, void *arg)
+{
+	struct name_match *m = arg;
+	if (strcmp(bdev->name, m->name))
+		return true;
+	m->rdev = bdev_dev(bdev);
+	m->found = true;
+	return false;
+}
+
+int bdev_parse_name(const char *spec, uint64_t *rdev)
+{
+	if (!strncmp(spec, "/dev/", 5))
+		spec += 5;
+	uint32_t major = 0, minor = 0;
+	const char *p = spec;
+	while (*p >= '0' && *p <= '9')
+		major = major * 10 + (uint32_t)(*p++ - '0');
+	if (p != spec && *p == ':' && p[1]) {
+		for (p++; *p >= '0' && *p <= '9'; p++)
+			minor = minor * 10 + (uint32_t)(*p - '0');
+		if (*p)
+			return -ENXIO;
+		*rdev = dev_encode(major, minor);
+		return bdev_lookup(*rdev) ? 0 : -ENXIO;
+	}
+	struct name_match m = { spec, 0, false };
+	bdev_for_each(match_name, &m);
+	if (!m.found)
+		return -ENXIO;
+	*rdev = m.rdev;
+	return 0;
+}
+
 int bdev_from_rdev(uint64_t rdev, struct block_device **out)
 {
 	*out = bdev_lookup(rdev);

@@ -121,6 +121,14 @@ int devtmpfs_register(void)
 	return err == -EEXIST ? 0 : err;
 }
 
+int devtmpfs_mount_dev(const struct path *root)
+{
+	struct cred c;
+	cred_init(&c, 0, 0);
+	struct vfs_ctx ctx = { &c, *root, *root, 022 };
+	return vfs_mount(&ctx, NULL, "/dev", "devtmpfs", NULL);
+}
+
 int dev_open_console(const struct path *root, struct file **out)
 {
 	struct cred c;

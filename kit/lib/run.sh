@@ -10,6 +10,8 @@ terminal; QEMU exits when the kernel powers off (Ctrl-A x quits by hand).
                     project's initramfs if it has one)
   --append ARGS     extra kernel command line (after console=ttyS0)
   --iso             boot the ISO from 'kit iso' as a CD-ROM instead
+  --disk IMG        attach a raw disk image as virtio-blk (repeatable:
+                    vda, vdb, ... in order); 'kit disk' makes ext2 ones
   --log FILE        serial console to FILE instead of the terminal
   --timeout SECS    kill QEMU after SECS (exit status 124)
 Exit status is QEMU's: 0 after a power-off; 2N+1 when the kernel wrote N to
@@ -18,7 +20,7 @@ U
 }
 
 kit_run() {
-	local build=1 initrd='' append='' iso='' log='' timeout_s='' extra=()
+	local build=1 initrd='' append='' iso='' log='' timeout_s='' extra=() disks=()
 	while [ $# -gt 0 ]; do
 		case $1 in
 		--no-build) build='' ;;
@@ -26,6 +28,11 @@ kit_run() {
 		--append) append=${2?--append needs arguments}; shift ;;
 		--iso) iso=1 ;;
 		--log) log=${2:?--log needs a file}; shift ;;
+		--disk)
+			[ -f "${2:-}" ] || kit_die "--disk needs an image file"
+			disks+=(-drive "file=$2,format=raw,if=none,id=disk${#disks[@]}"
+				-device "virtio-blk-pci,drive=disk${#disks[@]}")
+			shift ;;
 		--timeout) timeout_s=${2:?--timeout needs seconds}; shift ;;
 		--) shift; extra=("$@"); break ;;
 		-h | --help) kit_run_usage; return 0 ;;
@@ -53,7 +60,8 @@ kit_run() {
 	# so a hung kernel can still be inspected or quit without another window.
 	local console=(-serial mon:stdio)
 	[ -z "$log" ] || console=(-serial "file:$log" -monitor none)
-	local cmd=("$KIT_QEMU" "${kit_qemu_machine[@]}" -display none "${console[@]}" "$@" "${extra[@]}")
+	local cmd=("$KIT_QEMU" "${kit_qemu_machine[@]}" -display none "${console[@]}" "$@" "${disks[@]}"
+		"${extra[@]}")
 	[ -z "$timeout_s" ] || cmd=(timeout -k 5 "$timeout_s" "${cmd[@]}")
 	[ -n "$log" ] || kit_say "booting $kit_name (Ctrl-A x quits QEMU)"
 	local rc=0

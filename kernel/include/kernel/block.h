@@ -159,6 +159,11 @@ struct block_device {
 	bool mounted;			/* a file system holds it (exclusive) */
 };
 
+/*
+ * The device number of the block device a root= value names: "/dev/vda1"
+ * or "vda1" by name, "254:1" by numbers. 0 or -ENXIO.
+ */
+int bdev_parse_name(const char *spec, uint64_t *rdev);
 /* The block device with device number @rdev (dev_encode()d), or NULL. */
 struct block_device *bdev_lookup(uint64_t rdev);
 /* The block device a path names (an S_IFBLK node), or -ENOTBLK / -ENXIO. */

@@ -28,5 +28,11 @@ int dev_open_console(const struct path *root, struct file **out);
  * they find. 0, -ENOSPC (table full), -ENAMETOOLONG.
  */
 int devtmpfs_add_node(const char *name, uint32_t mode, uint64_t rdev);
+/*
+ * Mount a devtmpfs on /dev of the tree at @root if it has that directory
+ * (a root file system from a disk, as Linux's devtmpfs.mount): 0, -ENOENT
+ * without /dev, or the mount's error.
+ */
+int devtmpfs_mount_dev(const struct path *root);
 
 #endif
