@@ -9,6 +9,8 @@ BENCH_MICRO := $(patsubst $(BENCH_SRC)/micro/%.c,$(BENCH_OUT)/micro/%,$(wildcard
 BENCH_TOOLS := $(patsubst $(BENCH_SRC)/guest/%.c,$(BENCH_OUT)/tools/%,$(wildcard $(BENCH_SRC)/guest/*.c))
 BENCH_INITRD := $(BENCH_OUT)/initramfs.cpio
 BENCH_CASES := $(BENCH_OUT)/cases.txt
+# The disk figures' scratch disk: an empty ext2 file system (4 KiB blocks), sparse.
+BENCH_DISK := $(BENCH_OUT)/disk.img
 # Same words on both kernels; bench=MODE reaches /init's environment.
 BENCH_CMDLINE := panic=-1 mitigations=off
 # QUICK=1: every figure once, small inputs, no extra boots; for `make test`.
@@ -21,12 +23,17 @@ BENCH_CHART = $(if $(filter quick,$(BENCH_MODE)),$(BENCH_OUT)/benchmarks-quick.p
 BENCH_RUN = $(BENCH_SRC)/host/run-bench --mode $(BENCH_MODE) --boots $(BENCH_BOOTS) \
 	--linux $(GUEST_VMLINUX) --bzimage $(GUEST_LINUX_BZIMAGE) --cadre $(GUEST_KERNEL) \
 	--initrd $(BENCH_INITRD) --cases $(BENCH_CASES) --cmdline "$(BENCH_CMDLINE)" \
-	--logs $(BENCH_OUT) --doc $(BENCH_DOC) --chart $(BENCH_CHART) \
+	--logs $(BENCH_OUT) --doc $(BENCH_DOC) --chart $(BENCH_CHART) --disk $(BENCH_DISK) \
 	$(if $(BENCH_RESULTS),--results $(BENCH_RESULTS))
 
 .PHONY: bench bench-build test-bench bench-kernels
 
-bench-build: $(BENCH_INITRD) $(BENCH_CASES)
+bench-build: $(BENCH_INITRD) $(BENCH_CASES) $(BENCH_DISK)
+
+$(BENCH_DISK):
+	@mkdir -p $(@D)
+	@rm -f $@
+	mke2fs -q -F -t ext2 -b 4096 -E nodiscard,root_owner=0:0 $@ 1G
 
 $(BENCH_OUT)/micro/%: $(BENCH_SRC)/micro/%.c $(BENCH_LIB) $(BENCH_LIB_H)
 	@mkdir -p $(@D)
@@ -37,12 +44,13 @@ $(BENCH_OUT)/tools/%: $(BENCH_SRC)/guest/%.c
 	$(BENCH_CC) $(BENCH_CFLAGS) -o $@ $<
 
 # Expected figures come from the programs themselves (static, so they run on the build host).
-$(BENCH_CASES): $(BENCH_MICRO) $(BENCH_SRC)/guest/programs.sh
+$(BENCH_CASES): $(BENCH_MICRO) $(BENCH_SRC)/guest/programs.sh $(BENCH_SRC)/guest/disk.sh
 	@set -e; for b in $(BENCH_MICRO); do $$b --list; done >$@.tmp; \
-		sh $(BENCH_SRC)/guest/programs.sh --list >>$@.tmp; mv $@.tmp $@
+		sh $(BENCH_SRC)/guest/programs.sh --list >>$@.tmp; \
+		sh $(BENCH_SRC)/guest/disk.sh --list >>$@.tmp; mv $@.tmp $@
 
 $(BENCH_INITRD): $(BENCH_MICRO) $(BENCH_TOOLS) $(BENCH_SRC)/guest/init.sh \
-		$(BENCH_SRC)/guest/programs.sh kit/mkcpio
+		$(BENCH_SRC)/guest/programs.sh $(BENCH_SRC)/guest/disk.sh kit/mkcpio
 	@rm -rf $(BENCH_OUT)/root && mkdir -p $(BENCH_OUT)/root
 	@cd $(BENCH_OUT)/root && mkdir -p bin sbin usr/bin usr/sbin dev proc sys tmp root etc bench/micro
 	@cp /bin/busybox $(BENCH_OUT)/root/bin/busybox
@@ -50,7 +58,13 @@ $(BENCH_INITRD): $(BENCH_MICRO) $(BENCH_TOOLS) $(BENCH_SRC)/guest/init.sh \
 		[ -e $(BENCH_OUT)/root/$$a ] || ln -s /bin/busybox $(BENCH_OUT)/root/$$a; done
 	@cp $(BENCH_SRC)/guest/init.sh $(BENCH_OUT)/root/init && chmod 755 $(BENCH_OUT)/root/init
 	@cp $(BENCH_MICRO) $(BENCH_OUT)/root/bench/micro/
-	@cp $(BENCH_TOOLS) $(BENCH_SRC)/guest/programs.sh $(BENCH_OUT)/root/bench/
+	@cp $(BENCH_TOOLS) $(BENCH_SRC)/guest/programs.sh $(BENCH_SRC)/guest/disk.sh $(BENCH_OUT)/root/bench/
+	@# Linux drives virtio disks and ext2 with modules (the guest suite's list, guest.mk).
+	@mkdir -p $(BENCH_OUT)/root/lib/modules
+	@for m in $(GUEST_MODULES); do \
+		f=$$(find /lib/modules/$(GUEST_LINUX_VERSION)/kernel -name "$$m.ko" 2>/dev/null | head -n 1); \
+		[ -z "$$f" ] || cp "$$f" $(BENCH_OUT)/root/lib/modules/; done
+	@echo "$(GUEST_MODULES)" >$(BENCH_OUT)/root/lib/modules/order
 	kit/mkcpio $(BENCH_OUT)/root $@ c:/dev/console:5:1:600 c:/dev/null:1:3:666
 
 # Linux's vmlinux comes from the guest suite's rule; Cadre's kernel is built

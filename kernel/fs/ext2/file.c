@@ -63,6 +63,76 @@ static int ext2_read_page(struct page_cache *pc, uint64_t idx, struct page *page
 	return err == -EFBIG ? -EIO : err;
 }
 
+/* Read-ahead's bio under construction: blocks adjacent on the disk join it. */
+struct ra_bio {
+	struct bio *bio;
+	uint64_t next_sector;
+	int err;
+};
+
+static void ra_flush(struct ext2_fs *fs, struct ra_bio *r)
+{
+	if (!r->bio)
+		return;
+	int err = bio_submit_wait(fs->bdev, r->bio);
+	if (err && !r->err)
+		r->err = err;
+	bio_free(r->bio);
+	r->bio = NULL;
+}
+
+/* Add block-sized piece @off of @page, to be read from disk sector @sector. */
+static void ra_add(struct ext2_fs *fs, struct ra_bio *r, struct page *page, uint32_t off,
+		   uint64_t sector)
+{
+	if (r->bio && (sector != r->next_sector ||
+		       r->bio->nvec == fs->bdev->disk->max_segments ||
+		       bio_bytes(r->bio) + fs->block_size > fs->bdev->disk->max_bytes ||
+		       bio_add_page(r->bio, page, off, fs->block_size)))
+		ra_flush(fs, r);
+	if (!r->bio) {
+		r->bio = bio_alloc(MIN(256u, fs->bdev->disk->max_segments));
+		if (!r->bio) {
+			r->err = -ENOMEM;
+			return;
+		}
+		r->bio->op = BIO_READ;
+		r->bio->sector = sector;
+		(void)bio_add_page(r->bio, page, off, fs->block_size);
+	}
+	r->next_sector = sector + (fs->block_size >> SECTOR_SHIFT);
+}
+
+/* Read-ahead: pages @first.. at once, runs of adjacent blocks across pages in one request each. */
+static int ext2_read_pages(struct page_cache *pc, uint64_t first, struct page **pages, unsigned n)
+{
+	struct inode *inode = page_cache_owner(pc);
+	struct ext2_fs *fs = fs_of(inode);
+	unsigned per_page = (unsigned)(PAGE_SIZE >> fs->block_log);
+	uint64_t nblocks = (inode->size + fs->block_size - 1) >> fs->block_log;
+	struct ra_bio r = { NULL, 0, 0 };
+	for (unsigned p = 0; p < n && !r.err; p++) {
+		for (unsigned b = 0; b < per_page && !r.err; b++) {
+			uint64_t lb = (first + p) * per_page + b;
+			uint32_t pblock = 0;
+			if (lb < nblocks) {
+				int err = ext2_bmap(fs, ext2_i(inode), lb, false, &pblock, NULL);
+				if (err) {
+					r.err = err == -EFBIG ? -EIO : err;
+					break;
+				}
+			}
+			if (pblock)
+				ra_add(fs, &r, pages[p], b << fs->block_log,
+				       (uint64_t)pblock << (fs->block_log - SECTOR_SHIFT));
+			else
+				page_zero(pages[p], b << fs->block_log, fs->block_size);
+		}
+	}
+	ra_flush(fs, &r);
+	return r.err;
+}
+
 static void write_end_io(struct bio *bio)
 {
 	pc_batch_done(bio->private, bio->status);
@@ -145,6 +215,7 @@ static void ext2_end_writeback(struct page_cache *pc)
 
 static const struct page_cache_ops ext2_cache_ops = {
 	.read_page = ext2_read_page,
+	.read_pages = ext2_read_pages,
 	.write_page = ext2_write_page,
 	.begin_writeback = ext2_begin_writeback,
 	.end_writeback = ext2_end_writeback,
