@@ -36,7 +36,9 @@ GUEST_MODULES := virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev 
 # Disks of a run, fresh each time (cases write to them): vda a 16 MiB scratch disk,
 # then the ext2 images test/guest/tools/mkext2 makes (vdb.. in this order; ext2.c says which is which).
 GUEST_EXT2_DIR := $(GUEST_OUT)/ext2
-GUEST_EXT2_IMGS := ext2-1k ext2-2k ext2-4k ext2-rev0 variants ext2-rw
+GUEST_EXT2_IMGS := ext2-1k ext2-2k ext2-4k ext2-rev0 variants ext2-rw ext2-round
+# Areas whose cases run a second time with their working directory on ext2 (vdh1, "AREA@ext2").
+GUEST_EXT2_ROUND := files dirs
 GUEST_EXT2_STAMP := $(GUEST_EXT2_DIR)/.stamp
 guest_disks = rm -f $(1)-vda.img && truncate -s 16M $(1)-vda.img && \
 	for i in $(GUEST_EXT2_IMGS); do cp --sparse=always $(GUEST_EXT2_DIR)/$$i.img $(1)-$$i.img; done
@@ -67,7 +69,9 @@ $(GUEST_KHDR):
 
 # Every expected case, from the programs themselves (static binaries run on the build host too).
 $(GUEST_CASES): $(GUEST_BINS)
-	@set -e; for b in $(GUEST_BINS); do $$b --list; done >$@.tmp && mv $@.tmp $@
+	@set -e; for b in $(GUEST_BINS); do $$b --list; done >$@.tmp && \
+		for v in $(GUEST_VARIANTS); do for a in $(filter $(GUEST_EXT2_ROUND),$(GUEST_AREAS)); do \
+			GT_ROUND=ext2 $(GUEST_OUT)/$$v/$$a --list; done; done >>$@.tmp && mv $@.tmp $@
 
 # The host-to-guest network test's guest side (test/vnet) rides in the same initramfs.
 GUEST_VNET_SERVER := $(GUEST_OUT)/vnet_server
@@ -87,6 +91,7 @@ $(GUEST_INITRD): $(GUEST_BINS) $(GUEST_SRC)/init.sh $(GUEST_SESSIONS) kit/mkcpio
 	@for a in $$(/bin/busybox --list-full); do \
 		[ -e $(GUEST_OUT)/root/$$a ] || ln -s /bin/busybox $(GUEST_OUT)/root/$$a; done
 	@cp $(GUEST_SRC)/init.sh $(GUEST_OUT)/root/init && chmod 755 $(GUEST_OUT)/root/init
+	@echo "$(filter $(GUEST_EXT2_ROUND),$(GUEST_AREAS))" >$(GUEST_OUT)/root/tests/ext2-round
 	@for v in $(GUEST_VARIANTS); do mkdir -p $(GUEST_OUT)/root/tests/$$v && \
 		cp $(addprefix $(GUEST_OUT)/$$v/,$(GUEST_AREAS)) $(GUEST_OUT)/root/tests/$$v/; done
 	@cp $(GUEST_SESSIONS) $(GUEST_OUT)/root/sessions/
@@ -116,7 +121,8 @@ test-linux: $(GUEST_VMLINUX) $(GUEST_INITRD) $(GUEST_CASES) $(GUEST_EXT2_STAMP)
 		"$(GUEST_CMDLINE)" $(GUEST_TIMEOUT) $(call guest_disk_args,$(GUEST_OUT)/linux); rc=$$?; \
 		echo "guest: QEMU exit status $$rc after $$(( $$(date +%s) - start )) s"
 	@$(GUEST_EVAL) --log $(GUEST_OUT)/linux.log --part linux --results $(BUILD)/results/linux; \
-		rc=$$?; $(GUEST_FSCK) $(GUEST_OUT)/linux-ext2-rw.img linux $(BUILD)/results/linux && exit $$rc
+		rc=$$?; $(GUEST_FSCK) $(GUEST_OUT)/linux-ext2-rw.img linux $(BUILD)/results/linux && \
+		$(GUEST_FSCK) $(GUEST_OUT)/linux-ext2-round.img linux $(BUILD)/results/linux && exit $$rc
 
 # The same initramfs on Cadre; known failures count as skipped.
 test-guest: $(GUEST_INITRD) $(GUEST_CASES) $(GUEST_EXT2_STAMP)
@@ -129,7 +135,8 @@ test-guest: $(GUEST_INITRD) $(GUEST_CASES) $(GUEST_EXT2_STAMP)
 	else echo "guest: $(GUEST_KERNEL) could not be built" >$(GUEST_OUT)/guest.log; fi
 	@$(GUEST_EVAL) --log $(GUEST_OUT)/guest.log --part guest --known $(GUEST_KNOWN) \
 		--results $(BUILD)/results/guest; \
-		rc=$$?; $(GUEST_FSCK) $(GUEST_OUT)/guest-ext2-rw.img guest $(BUILD)/results/guest && exit $$rc
+		rc=$$?; $(GUEST_FSCK) $(GUEST_OUT)/guest-ext2-rw.img guest $(BUILD)/results/guest && \
+		$(GUEST_FSCK) $(GUEST_OUT)/guest-ext2-round.img guest $(BUILD)/results/guest && exit $$rc
 
 # Persistence: write, sync and kill, then read back on the next boot, Cadre and Linux each way; e2fsck -fn clean.
 TEST_PARTS += disk

@@ -85,6 +85,8 @@ int64_t sys_fallocate(int fd, uint32_t mode, int64_t offset, int64_t len)
 		ret = -EISDIR;
 	else if (type != S_IFREG)
 		ret = -ENODEV;
+	else if (f->path.inode->cache)
+		ret = -EOPNOTSUPP;	/* a disk file system's file (ext2): no blocks reserved ahead, as Linux's ext2 */
 	else if (__builtin_add_overflow(off, len, &end))
 		ret = -EFBIG;
 	else if (!(mode & FALLOC_FL_KEEP_SIZE)) {

@@ -1,4 +1,4 @@
-/* open(O_TMPFILE) on tmpfs: a regular file with no name, in the directory the path names (Linux's do_tmpfile). */
+/* open(O_TMPFILE): a regular file with no name, in the directory the path names (Linux's do_tmpfile) — tmpfs's own, or a file system's tmpfile op. */
 #include <frame/errno.h>
 #include <abi/fcntl.h>
 #include <kernel/file.h>
@@ -26,12 +26,16 @@ int vfs_open_tmpfile(const struct vfs_ctx *ctx, const struct path *at, const cha
 	}
 	struct inode *inode = NULL;
 	err = may_create(ctx->cred, dir.inode);
-	if (!err && !tmpfs_owns(dir.inode))
+	if (!err && !tmpfs_owns(dir.inode) && !dir.inode->ops->tmpfile)
 		err = -EOPNOTSUPP;
+	if (!err && dir.inode->sb->read_only)
+		err = -EROFS;
 	if (!err) {
 		uint32_t gid = (dir.inode->mode & S_ISGID) ? dir.inode->gid : ctx->cred->fsgid;
-		err = tmpfs_create_unlinked(dir.inode, mode & 07777 & ~ctx->umask,
-					    ctx->cred->fsuid, gid, &inode);
+		uint32_t m = mode & 07777 & ~ctx->umask;
+		err = tmpfs_owns(dir.inode)
+			? tmpfs_create_unlinked(dir.inode, m, ctx->cred->fsuid, gid, &inode)
+			: dir.inode->ops->tmpfile(dir.inode, S_IFREG | m, ctx->cred->fsuid, gid, &inode);
 	}
 	vfs_unlock();
 	if (!err) {

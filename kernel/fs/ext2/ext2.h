@@ -142,6 +142,7 @@ int ext2_dir_init(struct inode *dir, uint32_t parent_ino);
 int ext2_create(struct inode *dir, const char *name, size_t len, uint32_t mode, uint32_t uid,
 		uint32_t gid, uint64_t rdev, const char *target, struct inode **out);
 int ext2_link(struct inode *dir, const char *name, size_t len, struct inode *inode);
+int ext2_tmpfile(struct inode *dir, uint32_t mode, uint32_t uid, uint32_t gid, struct inode **out);
 int ext2_unlink(struct inode *dir, const char *name, size_t len, struct inode *inode);
 int ext2_rename(struct inode *odir, const char *oname, size_t olen, struct inode *ndir,
 		const char *nname, size_t nlen, bool exchange);

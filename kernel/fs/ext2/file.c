@@ -396,6 +396,7 @@ const struct inode_ops ext2_dir_ops = {
 	.unlink = ext2_unlink,
 	.rename = ext2_rename,
 	.iterate = ext2_iterate,
+	.tmpfile = ext2_tmpfile,
 	.fsync = ext2_fsync,
 };
 

@@ -87,6 +87,26 @@ int ext2_create(struct inode *dir, const char *name, size_t len, uint32_t mode, 
 	return 0;
 }
 
+int ext2_tmpfile(struct inode *dir, uint32_t mode, uint32_t uid, uint32_t gid, struct inode **out)
+{
+	struct ext2_fs *fs = fs_of(dir);
+	if (fs->read_only)
+		return -EROFS;
+	struct inode *inode;
+	int err = ext2_new_inode(fs, dir, mode, uid, gid, &inode);
+	if (err)
+		return err;
+	/* No name: freed with its last reference unless linkat() gives it one. */
+	inode->nlink = 0;
+	err = ext2_write_inode(fs, ext2_i(inode));
+	if (err) {
+		inode_put(inode);
+		return err;
+	}
+	*out = inode;
+	return 0;
+}
+
 int ext2_link(struct inode *dir, const char *name, size_t len, struct inode *inode)
 {
 	struct ext2_fs *fs = fs_of(dir);

@@ -119,6 +119,13 @@ struct inode_ops {
 	 * memory file system with nothing to write.
 	 */
 	int (*fsync)(struct inode *inode, bool datasync);
+	/*
+	 * Optional (O_TMPFILE): a regular file of @mode with no name, nlink 0,
+	 * on @dir's file system; a new reference (freed with its last). NULL:
+	 * -EOPNOTSUPP (tmpfs has its own).
+	 */
+	int (*tmpfile)(struct inode *dir, uint32_t mode, uint32_t uid, uint32_t gid,
+		       struct inode **out);
 };
 
 /* Called by a file system's iterate() per entry; false means "no room, stop". */

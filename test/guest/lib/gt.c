@@ -243,6 +243,11 @@ static void on_parent_alarm(int sig)
 
 static char area[64];
 
+/*
+ * A second round of a program's cases elsewhere: GT_ROUND=NAME makes the
+ * area "AREA@NAME" and GT_SCRATCH=DIR puts each case's working directory
+ * in DIR instead of /tmp (the ext2 round: on a mounted ext2 disk).
+ */
 static void area_from_file(const char *file)
 {
 	const char *slash = strrchr(file, '/');
@@ -250,6 +255,9 @@ static void area_from_file(const char *file)
 	char *dot = strrchr(area, '.');
 	if (dot)
 		*dot = 0;
+	const char *round = getenv("GT_ROUND");
+	if (round && *round)
+		snprintf(area + strlen(area), sizeof area - strlen(area), "@%s", round);
 }
 
 static void emit(const char *line)
@@ -261,8 +269,10 @@ static void emit(const char *line)
 /* Runs one case; returns 1 if it passed. */
 static int run_case(const struct gt_case *c)
 {
-	char dir[] = "/tmp/gt.XXXXXX";
+	char dir[300];
 	char line[900];
+	const char *scratch = getenv("GT_SCRATCH");
+	snprintf(dir, sizeof dir, "%s/gt.XXXXXX", scratch && *scratch ? scratch : "/tmp");
 	if (!mkdtemp(dir)) {
 		snprintf(line, sizeof line, "CASE FAIL %s/%s/%s: runner: mkdtemp: %s\n", GT_VARIANT,
 			 area, c->name, gt_errno_name(errno));
