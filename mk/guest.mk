@@ -19,7 +19,8 @@ GUEST_BINS := $(foreach v,$(GUEST_VARIANTS),$(addprefix $(GUEST_OUT)/$(v)/,$(GUE
 GUEST_INITRD := $(GUEST_OUT)/initramfs.cpio
 GUEST_CASES := $(GUEST_OUT)/cases.txt
 GUEST_CMDLINE ?= quiet panic=-1
-GUEST_TIMEOUT ?= 300
+# A limit for a hung guest, not a slow host: a full Cadre run takes over 3 minutes on a loaded host.
+GUEST_TIMEOUT ?= 600
 GUEST_KNOWN := $(GUEST_SRC)/known-failures.txt
 GUEST_LINUX_BZIMAGE ?= $(lastword $(sort $(wildcard /boot/vmlinuz-*-amd64)))
 GUEST_VMLINUX := $(GUEST_OUT)/vmlinux-$(notdir $(GUEST_LINUX_BZIMAGE))
