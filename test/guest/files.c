@@ -658,6 +658,13 @@ GT_CASE(xattr_get_list_tmpfs, "getxattr lgetxattr fgetxattr listxattr llistxattr
 {
 	char buf[64];
 	int fd = OK(open("f", O_CREAT | O_RDWR, 0644));
+	struct statfs sfs;
+	OK(fstatfs(fd, &sfs));
+	if (sfs.f_type != 0x01021994) {
+		/* The ext2 round: ext2 (with user_xattr on Linux) answers user.* otherwise; this case is tmpfs's. */
+		OK(close(fd));
+		return;
+	}
 	OK(symlink("f", "l"));
 	ERR(syscall(SYS_lgetxattr, "l", "security.selinux", buf, sizeof buf), ENODATA);
 	ERR(syscall(SYS_getxattr, "f", "system.posix_acl_access", NULL, 0), ENODATA);
