@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/sysmacros.h>
 
 struct linux_dirent64 {
@@ -66,6 +67,10 @@ GT_CASE(mkdir_rmdir, "mkdir rmdir stat")
 /* tmpfs reports a nominal 20 bytes per entry, "." and ".." included (ls -l shows it). */
 GT_CASE(tmpfs_dir_size, "mkdir stat")
 {
+	struct statfs sfs;
+	OK(statfs(".", &sfs));
+	if (sfs.f_type != 0x01021994)
+		return;	/* the ext2 round: a directory's size is its blocks there; this case is tmpfs's */
 	struct stat st;
 	OK(mkdir("d", 0755));
 	OK(stat("d", &st));
