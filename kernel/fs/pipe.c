@@ -74,9 +74,16 @@ bool pipe_drop_end(struct pipe *p, bool rd, bool wr)
 		__atomic_sub_fetch(&p->readers, 1, __ATOMIC_RELEASE);
 	if (wr)
 		__atomic_sub_fetch(&p->writers, 1, __ATOMIC_RELEASE);
+	mutex_unlock(&p->lock);
+	/*
+	 * Wake while this file still counts: the other end's last closer frees
+	 * the pipe once the count reaches zero, and must not do it while this
+	 * wake still walks the wait queue (KASAN saw exactly that at exit).
+	 */
+	wait_wake_all(&p->wq);
+	mutex_lock(&p->lock);
 	bool last = --p->files == 0;
 	mutex_unlock(&p->lock);
-	wait_wake_all(&p->wq);
 	return last;
 }
 
