@@ -19,6 +19,9 @@ bool user_range_ok(vaddr_t va, size_t len)
  * A user-copy routine stopped at @addr: offer the fault to the active space's
  * handler. Returns true if the copy should go on from there.
  */
+/*@ requires \valid(last) && \valid(tries);
+    assigns *last, *tries;
+*/
 static bool fault_in(vaddr_t addr, unsigned access, vaddr_t *last, int *tries)
 {
 	if (addr == *last) {
@@ -39,28 +42,53 @@ static bool fault_in(vaddr_t addr, unsigned access, vaddr_t *last, int *tries)
 	return vm_space_handle_fault(space, &fault) == 0;
 }
 
-enum copy_op { COPY_FROM, COPY_TO, CLEAR };
-
-/* Bytes NOT done of @n at user @ua (kernel side @kbuf). */
-static size_t user_copy(enum copy_op op, void *kbuf, vaddr_t ua, size_t n)
+/* Bytes NOT copied of @n from user @ua into @dst. */
+/*@ requires \valid((char *)dst + (0 .. n - 1));
+    assigns ((char *)dst)[0 .. n - 1];
+    ensures \result <= n;
+    ensures !user_range(ua, n) ==> \result == n;
+*/
+static size_t user_copy_in(void *dst, vaddr_t ua, size_t n)
 {
 	if (!user_range_ok(ua, n))
 		return n;
 	size_t done = 0;
 	vaddr_t last = 0;
 	int tries = 0;
+	/*@ loop invariant 0 <= done <= n;
+	    loop assigns done, last, tries, ((char *)dst)[0 .. n - 1];
+	*/
 	while (done < n) {
-		char *k = (char *)kbuf + done;
-		void *u = (void *)(ua + done);
-		uint64_t left;
-		if (op == COPY_FROM)
-			left = arch_copy_from_user(k, u, n - done);
-		else if (op == COPY_TO)
-			left = arch_copy_to_user(u, k, n - done);
-		else
-			left = arch_clear_user(u, n - done);
+		uint64_t left = arch_copy_from_user((char *)dst + done, (const void *)(ua + done), n - done);
 		done = n - left;
-		if (!left || !fault_in(ua + done, op == COPY_FROM ? VM_READ : VM_WRITE, &last, &tries))
+		if (!left || !fault_in(ua + done, VM_READ, &last, &tries))
+			break;
+	}
+	return n - done;
+}
+
+/* Bytes NOT written of @n at user @ua: copied from @src, or zeros when @src is NULL. */
+/*@ requires src != \null ==> \valid_read((char *)src + (0 .. n - 1));
+    assigns \nothing;
+    ensures \result <= n;
+    ensures !user_range(ua, n) ==> \result == n;
+*/
+static size_t user_copy_out(const void *src, vaddr_t ua, size_t n)
+{
+	if (!user_range_ok(ua, n))
+		return n;
+	size_t done = 0;
+	vaddr_t last = 0;
+	int tries = 0;
+	/*@ loop invariant 0 <= done <= n;
+	    loop assigns done, last, tries;
+	*/
+	while (done < n) {
+		void *u = (void *)(ua + done);
+		uint64_t left = src ? arch_copy_to_user(u, (const char *)src + done, n - done)
+				    : arch_clear_user(u, n - done);
+		done = n - left;
+		if (!left || !fault_in(ua + done, VM_WRITE, &last, &tries))
 			break;
 	}
 	return n - done;
@@ -68,17 +96,17 @@ static size_t user_copy(enum copy_op op, void *kbuf, vaddr_t ua, size_t n)
 
 size_t copy_from_user(void *dst, const void __user *src, size_t n)
 {
-	return user_copy(COPY_FROM, dst, (__force vaddr_t)src, n);
+	return user_copy_in(dst, user_addr(src), n);
 }
 
 size_t copy_to_user(void __user *dst, const void *src, size_t n)
 {
-	return user_copy(COPY_TO, (void *)src, (__force vaddr_t)dst, n);
+	return user_copy_out(src, user_addr(dst), n);
 }
 
 size_t clear_user(void __user *dst, size_t n)
 {
-	return user_copy(CLEAR, NULL, (__force vaddr_t)dst, n);
+	return user_copy_out(NULL, user_addr(dst), n);
 }
 
 ssize_t strncpy_from_user(char *dst, const char __user *src, size_t n)
@@ -91,8 +119,11 @@ ssize_t strncpy_from_user(char *dst, const char __user *src, size_t n)
 	size_t done = 0;
 	vaddr_t last = 0;
 	int tries = 0;
+	bool found;
+	/*@ loop invariant 0 <= done <= lim <= n;
+	    loop assigns done, last, tries, found, dst[0 .. n - 1];
+	*/
 	while (done < lim) {
-		bool found;
 		uint64_t left = arch_strncpy_from_user(dst + done, (const char *)(va + done),
 						       lim - done, &found);
 		done = lim - left;
@@ -106,18 +137,53 @@ ssize_t strncpy_from_user(char *dst, const char __user *src, size_t n)
 	return lim < n ? -EFAULT : (ssize_t)n;
 }
 
+/*
+ * Fixed-size values go through byte buffers, not through the value's own
+ * bytes: the copy is then between objects of one type, which the proof's
+ * typed memory model follows (both architectures are little-endian).
+ */
+_Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "get_user/put_user assemble little-endian values");
+
+/*@ requires 1 <= n <= 8 && \valid_read(b + (0 .. n - 1));
+    assigns \nothing;
+*/
+static uint64_t bytes_load(const char *b, size_t n)
+{
+	uint64_t v = 0;
+	/*@ loop invariant 0 <= i <= n;
+	    loop assigns i, v;
+	*/
+	for (size_t i = 0; i < n; i++)
+		v |= (uint64_t)(uint8_t)b[i] << (8 * i);
+	return v;
+}
+
+/*@ requires 1 <= n <= 8 && \valid(b + (0 .. n - 1));
+    assigns b[0 .. n - 1];
+*/
+static void bytes_store(char *b, uint64_t v, size_t n)
+{
+	/*@ loop invariant 0 <= i <= n;
+	    loop assigns i, b[0 .. n - 1];
+	*/
+	for (size_t i = 0; i < n; i++)
+		b[i] = (char)(uint8_t)(v >> (8 * i));
+}
+
 #define GET_PUT(bits, type) \
 	int get_user_##bits(type *out, const void __user *src) \
 	{ \
-		type v; \
-		if (copy_from_user(&v, src, sizeof(v))) \
+		char b[sizeof(type)]; \
+		if (copy_from_user(b, src, sizeof(b))) \
 			return -EFAULT; \
-		*out = v; \
+		*out = (type)bytes_load(b, sizeof(b)); \
 		return 0; \
 	} \
 	int put_user_##bits(type v, void __user *dst) \
 	{ \
-		return copy_to_user(dst, &v, sizeof(v)) ? -EFAULT : 0; \
+		char b[sizeof(type)]; \
+		bytes_store(b, v, sizeof(b)); \
+		return copy_to_user(dst, b, sizeof(b)) ? -EFAULT : 0; \
 	}
 GET_PUT(u8, uint8_t)
 GET_PUT(u32, uint32_t)
@@ -125,27 +191,29 @@ GET_PUT(u64, uint64_t)
 
 void vm_reader_init_kernel(struct vm_reader *r, const void *buf, size_t len)
 {
-	*r = (struct vm_reader){ .cur = (uint64_t)buf, .left = len, .user = false };
+	*r = (struct vm_reader){ .kptr = buf, .left = len, .user = false };
 }
 
 void vm_writer_init_kernel(struct vm_writer *w, void *buf, size_t len)
 {
-	*w = (struct vm_writer){ .cur = (uint64_t)buf, .left = len, .user = false };
+	*w = (struct vm_writer){ .kptr = buf, .left = len, .user = false };
 }
 
 int vm_reader_init_user(struct vm_reader *r, const void __user *va, size_t len)
 {
-	if (!user_range_ok((__force vaddr_t)va, len))
+	vaddr_t ua = user_addr(va);
+	if (!user_range_ok(ua, len))
 		return -EFAULT;
-	*r = (struct vm_reader){ .cur = (__force uint64_t)va, .left = len, .user = true };
+	*r = (struct vm_reader){ .uaddr = ua, .left = len, .user = true };
 	return 0;
 }
 
 int vm_writer_init_user(struct vm_writer *w, void __user *va, size_t len)
 {
-	if (!user_range_ok((__force vaddr_t)va, len))
+	vaddr_t ua = user_addr(va);
+	if (!user_range_ok(ua, len))
 		return -EFAULT;
-	*w = (struct vm_writer){ .cur = (__force uint64_t)va, .left = len, .user = true };
+	*w = (struct vm_writer){ .uaddr = ua, .left = len, .user = true };
 	return 0;
 }
 
@@ -160,6 +228,10 @@ size_t vm_writer_remaining(const struct vm_writer *w)
 }
 
 /* Advance by @done of @asked; a fault before the first byte is -EFAULT. */
+/*@ requires done <= asked <= SSIZE_MAX;
+    assigns \nothing;
+    ensures (done == 0 && asked != 0) ? \result == -EFAULT : \result == done;
+*/
 static ssize_t result(size_t asked, size_t done)
 {
 	return (done == 0 && asked != 0) ? -EFAULT : (ssize_t)done;
@@ -169,11 +241,13 @@ ssize_t vm_reader_read(struct vm_reader *r, void *dst, size_t n)
 {
 	n = MIN(n, r->left);
 	size_t done = n;
-	if (r->user)
-		done -= copy_from_user(dst, user_ptr(r->cur), n);
-	else
-		memcpy(dst, (const void *)r->cur, n);
-	r->cur += done;
+	if (r->user) {
+		done -= copy_from_user(dst, user_ptr(r->uaddr), n);
+		r->uaddr += done;
+	} else {
+		memcpy(dst, r->kptr, n);
+		r->kptr += done;
+	}
 	r->left -= done;
 	return result(n, done);
 }
@@ -182,11 +256,13 @@ ssize_t vm_writer_write(struct vm_writer *w, const void *src, size_t n)
 {
 	n = MIN(n, w->left);
 	size_t done = n;
-	if (w->user)
-		done -= copy_to_user(user_ptr(w->cur), src, n);
-	else
-		memcpy((void *)w->cur, src, n);
-	w->cur += done;
+	if (w->user) {
+		done -= copy_to_user(user_ptr(w->uaddr), src, n);
+		w->uaddr += done;
+	} else {
+		memcpy(w->kptr, src, n);
+		w->kptr += done;
+	}
 	w->left -= done;
 	return result(n, done);
 }
@@ -195,26 +271,34 @@ ssize_t vm_reader_read_to(struct vm_reader *r, struct vm_writer *w)
 {
 	size_t n = MIN(r->left, w->left);
 	if (!r->user) {
-		ssize_t got = vm_writer_write(w, (const void *)r->cur, n);
+		ssize_t got = vm_writer_write(w, r->kptr, n);
 		if (got > 0)
 			vm_reader_skip(r, (size_t)got);
 		return got;
 	}
 	if (!w->user) {
-		ssize_t got = vm_reader_read(r, (void *)w->cur, n);
+		ssize_t got = vm_reader_read(r, w->kptr, n);
 		if (got > 0)
 			vm_writer_skip(w, (size_t)got);
 		return got;
 	}
 	/* User to user: through a kernel bounce buffer, so each fault has one side. */
-	uint8_t buf[256];
+	char buf[256];
 	size_t done = 0;
+	/*@ loop invariant 0 <= done <= n;
+	    loop invariant r->left == \at(r->left, Pre) - done && w->left == \at(w->left, Pre) - done;
+	    loop invariant r->uaddr + r->left == \at(r->uaddr + r->left, Pre);
+	    loop invariant w->uaddr + w->left == \at(w->uaddr + w->left, Pre);
+	    loop invariant r->user == \at(r->user, Pre) && w->user == \at(w->user, Pre);
+	    loop invariant r->kptr == \at(r->kptr, Pre) && w->kptr == \at(w->kptr, Pre);
+	    loop assigns done, buf[0 .. 255], r->uaddr, r->left, w->uaddr, w->left;
+	*/
 	while (done < n) {
 		size_t chunk = MIN(sizeof(buf), n - done);
-		size_t got = chunk - copy_from_user(buf, user_ptr(r->cur), chunk);
-		size_t put = got - copy_to_user(user_ptr(w->cur), buf, got);
-		r->cur += put, r->left -= put;
-		w->cur += put, w->left -= put;
+		size_t got = chunk - copy_from_user(buf, user_ptr(r->uaddr), chunk);
+		size_t put = got - copy_to_user(user_ptr(w->uaddr), buf, got);
+		r->uaddr += put, r->left -= put;
+		w->uaddr += put, w->left -= put;
 		done += put;
 		if (put < chunk)
 			break;
@@ -226,27 +310,33 @@ ssize_t vm_writer_fill(struct vm_writer *w, uint8_t byte, size_t n)
 {
 	n = MIN(n, w->left);
 	if (!w->user) {
-		memset((void *)w->cur, byte, n);
-		w->cur += n;
+		memset(w->kptr, byte, n);
+		w->kptr += n;
 		w->left -= n;
 		return (ssize_t)n;
 	}
 	size_t done;
 	if (byte == 0) {
-		done = n - clear_user(user_ptr(w->cur), n);
-		w->cur += done;
+		done = n - clear_user(user_ptr(w->uaddr), n);
+		w->uaddr += done;
 		w->left -= done;
 	} else {
-		uint8_t buf[256];
+		char buf[256];
 		memset(buf, byte, sizeof(buf));
 		done = 0;
+		/*@ loop invariant 0 <= done <= n;
+		    loop invariant w->left == \at(w->left, Pre) - done;
+		    loop invariant w->uaddr + w->left == \at(w->uaddr + w->left, Pre);
+		    loop invariant w->user == \at(w->user, Pre) && w->kptr == \at(w->kptr, Pre);
+		    loop assigns done, w->uaddr, w->left;
+		*/
 		while (done < n) {
 			size_t chunk = MIN(sizeof(buf), n - done);
-			ssize_t put = vm_writer_write(w, buf, chunk);
-			if (put <= 0)
-				break;
-			done += (size_t)put;
-			if ((size_t)put < chunk)
+			size_t put = chunk - copy_to_user(user_ptr(w->uaddr), buf, chunk);
+			w->uaddr += put;
+			w->left -= put;
+			done += put;
+			if (put < chunk)
 				break;
 		}
 	}
@@ -261,7 +351,10 @@ ssize_t vm_writer_zero(struct vm_writer *w, size_t n)
 size_t vm_reader_skip(struct vm_reader *r, size_t n)
 {
 	n = MIN(n, r->left);
-	r->cur += n;
+	if (r->user)
+		r->uaddr += n;
+	else
+		r->kptr += n;
 	r->left -= n;
 	return n;
 }
@@ -269,7 +362,10 @@ size_t vm_reader_skip(struct vm_reader *r, size_t n)
 size_t vm_writer_skip(struct vm_writer *w, size_t n)
 {
 	n = MIN(n, w->left);
-	w->cur += n;
+	if (w->user)
+		w->uaddr += n;
+	else
+		w->kptr += n;
 	w->left -= n;
 	return n;
 }

@@ -12,6 +12,7 @@ typedef uint64_t paddr_t;
 typedef uint64_t vaddr_t;
 /* Signed size or negative errno, as Linux's ssize_t. */
 typedef int64_t ssize_t;
+#define SSIZE_MAX INT64_MAX
 
 #define PAGE_SHIFT 12
 #define PAGE_SIZE (1UL << PAGE_SHIFT)

@@ -96,14 +96,37 @@ extern const uint8_t user_syscall_stubs[];
  * usercopy.S. All return the number of bytes NOT done (0 on success); they
  * do not check ranges: callers pass ranges user_range_ok() accepted.
  */
+/*
+ * Their contracts are assumptions of `make prove` (docs/proofs.md): the
+ * exception table ends any faulting user access with a count instead of a
+ * trap, and user memory, being the user half, is no kernel object, so
+ * writing it changes nothing the C code can see.
+ */
+/*@ requires \valid((char *)dst + (0 .. n - 1));
+    assigns ((char *)dst)[0 .. n - 1];
+    ensures \result <= n;
+*/
 uint64_t arch_copy_from_user(void *dst, const void *usrc, uint64_t n);
+/*@ requires \valid_read((char *)src + (0 .. n - 1));
+    assigns \nothing;
+    ensures \result <= n;
+*/
 uint64_t arch_copy_to_user(void *udst, const void *src, uint64_t n);
+/*@ assigns \nothing;
+    ensures \result <= n;
+*/
 uint64_t arch_clear_user(void *udst, uint64_t n);
 /*
  * Copy bytes from user @usrc to @dst until a NUL (copied too) or @n bytes:
  * returns the bytes NOT examined among @n. *@found is set when a NUL came
  * (the returned count then excludes it and what follows).
  */
+/*@ requires \valid(dst + (0 .. n - 1)) && \valid(found);
+    requires \separated(found, dst + (0 .. n - 1));
+    assigns dst[0 .. n - 1], *found;
+    ensures \result <= n;
+    ensures *found ==> \result >= 1 && dst[n - \result] == 0;
+*/
 uint64_t arch_strncpy_from_user(char *dst, const char *usrc, uint64_t n, bool *found);
 
 _Static_assert(__builtin_offsetof(struct user_regs, r15) == UREG_R15, "ureg");
